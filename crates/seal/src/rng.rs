@@ -1,0 +1,16 @@
+//! Randomness from the operating system.
+
+use zeroize::Zeroizing;
+
+/// 32 fresh random bytes for an ephemeral or long-term secret key.
+///
+/// A failing OS generator is not an input error a caller could handle: it means the
+/// platform cannot do cryptography at all, so we stop rather than seal with a weak key.
+#[allow(clippy::panic)]
+pub(crate) fn os_secret() -> Zeroizing<[u8; 32]> {
+    let mut secret = Zeroizing::new([0u8; 32]);
+    if let Err(err) = getrandom::fill(secret.as_mut()) {
+        panic!("the operating system's random number generator failed: {err}");
+    }
+    secret
+}
