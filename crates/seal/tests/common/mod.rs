@@ -27,17 +27,18 @@ pub fn random_32(rng: &mut ChaCha20Rng) -> [u8; 32] {
 }
 
 /// Message lengths from 0 to 64 KiB: every length up to 100 and around the Salsa20
-/// block (64) and Poly1305 block (16) edges, then `random` more, log-uniformly
-/// distributed so that large messages appear without dominating the run time.
+/// block (64) and Poly1305 block (16) edges, then `random` more, spread over the
+/// powers of two so that large messages appear without dominating the run time.
 pub fn message_lengths(rng: &mut ChaCha20Rng, random: usize) -> Vec<usize> {
     const MAX: usize = 64 * 1024;
     let mut lengths: Vec<usize> = (0..=100).collect();
     lengths.extend([127, 128, 129, 255, 256, 257, 4095, 4096, 4097, MAX - 1, MAX]);
     for _ in 0..random {
-        // 2^(16 * x) for x uniform in [0, 1), so every power of two is as likely.
-        let x = f64::from(rng.next_u32()) / f64::from(u32::MAX);
-        let len = (MAX as f64).powf(x) as usize;
-        lengths.push(len.min(MAX));
+        // A size class 2^0 ..= 2^16 uniformly, then a length within it, so that every
+        // power of two is about as likely.
+        let class = rng.next_u32() % 17;
+        let len = rng.next_u32() % ((1 << class) + 1);
+        lengths.push(len as usize);
     }
     lengths
 }
