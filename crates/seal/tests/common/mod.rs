@@ -42,3 +42,12 @@ pub fn message_lengths(rng: &mut ChaCha20Rng, random: usize) -> Vec<usize> {
     }
     lengths
 }
+
+/// Lower-case hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::new(), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
+}
