@@ -7,6 +7,8 @@
 //!
 //! - [`seal`]: the sealed box itself ([`sealpost-seal`](https://docs.rs/sealpost-seal)),
 //!   pure Rust, `no_std`, byte-compatible with libsodium.
+//! - [`client`]: typed async clients that seal and store secrets in GitHub and Coder
+//!   ([`sealpost-client`](https://docs.rs/sealpost-client)).
 //!
 //! ```
 //! use sealpost::seal::SecretKey;
@@ -18,3 +20,6 @@
 
 #[doc(inline)]
 pub use sealpost_seal as seal;
+
+#[doc(inline)]
+pub use sealpost_client as client;

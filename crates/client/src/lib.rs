@@ -1,0 +1,24 @@
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod bulk;
+mod error;
+#[allow(
+    dead_code,
+    reason = "the service clients that use it land in the next commits"
+)]
+pub mod retry;
+mod store;
+#[allow(
+    dead_code,
+    reason = "the service clients that use it land in the next commits"
+)]
+mod transport;
+
+pub use error::{ApiError, Context, Error, NameProblem, Operation, Service, Validation};
+pub use retry::RetryPolicy;
+pub use store::{PutOutcome, SecretInfo, SecretStore};
+
+/// The secret-holding types this crate takes, re-exported so callers need not match
+/// our `secrecy` version.
+pub use secrecy;
