@@ -3,16 +3,9 @@
 
 pub mod bulk;
 mod error;
-#[allow(
-    dead_code,
-    reason = "the service clients that use it land in the next commits"
-)]
+pub mod github;
 pub mod retry;
 mod store;
-#[allow(
-    dead_code,
-    reason = "the service clients that use it land in the next commits"
-)]
 mod transport;
 
 pub use error::{ApiError, Context, Error, NameProblem, Operation, Service, Validation};

@@ -98,11 +98,6 @@ impl Transport {
         })
     }
 
-    /// The service this transport talks to.
-    pub(crate) fn service(&self) -> Service {
-        self.service
-    }
-
     /// The base URL joined with `segments`, each percent-encoded as one path segment.
     ///
     /// Segments that are empty, `.` or `..` are refused: a URL cannot hold them as a
