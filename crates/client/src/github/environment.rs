@@ -44,7 +44,7 @@ pub struct PutEnvironmentSecret<V = NoValue> {
     client: Client,
     scope: Scope,
     name: String,
-    value: V,
+    payload: V,
 }
 
 impl Client {
@@ -62,7 +62,7 @@ impl Client {
                 environment: environment.into(),
             },
             name: name.into(),
-            value: NoValue,
+            payload: NoValue,
         }
     }
 }
@@ -88,7 +88,7 @@ impl PutEnvironmentSecret<NoValue> {
             client: self.client,
             scope: self.scope,
             name: self.name,
-            value: WithValue(payload),
+            payload: WithValue(payload),
         }
     }
 }
@@ -106,7 +106,7 @@ impl PutEnvironmentSecret<WithValue> {
             .put_secret(
                 &self.scope,
                 &self.name,
-                Some(&self.value.0),
+                Some(&self.payload.0),
                 Access::Unchanged,
             )
             .await

@@ -35,7 +35,7 @@ pub struct PutOrgSecret<V = NoValue> {
     scope: Scope,
     name: String,
     visibility: Visibility,
-    value: V,
+    payload: V,
 }
 
 impl Client {
@@ -56,7 +56,7 @@ impl Client {
             },
             name: name.into(),
             visibility,
-            value: NoValue,
+            payload: NoValue,
         }
     }
 }
@@ -83,7 +83,7 @@ impl PutOrgSecret<NoValue> {
             scope: self.scope,
             name: self.name,
             visibility: self.visibility,
-            value: WithValue(payload),
+            payload: WithValue(payload),
         }
     }
 
@@ -111,7 +111,7 @@ impl PutOrgSecret<WithValue> {
     pub async fn send(self) -> Result<PutOutcome, Error> {
         let access = Access::Org(&self.visibility);
         self.client
-            .put_secret(&self.scope, &self.name, Some(&self.value.0), access)
+            .put_secret(&self.scope, &self.name, Some(&self.payload.0), access)
             .await
     }
 }

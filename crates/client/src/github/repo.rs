@@ -30,7 +30,7 @@ pub struct PutRepoSecret<V = NoValue> {
     client: Client,
     scope: Scope,
     name: String,
-    value: V,
+    payload: V,
 }
 
 impl Client {
@@ -50,7 +50,7 @@ impl Client {
                 repo: repo.into(),
             },
             name: name.into(),
-            value: NoValue,
+            payload: NoValue,
         }
     }
 }
@@ -76,7 +76,7 @@ impl PutRepoSecret<NoValue> {
             client: self.client,
             scope: self.scope,
             name: self.name,
-            value: WithValue(payload),
+            payload: WithValue(payload),
         }
     }
 }
@@ -93,7 +93,7 @@ impl PutRepoSecret<WithValue> {
             .put_secret(
                 &self.scope,
                 &self.name,
-                Some(&self.value.0),
+                Some(&self.payload.0),
                 Access::Unchanged,
             )
             .await

@@ -38,7 +38,7 @@ use crate::{Error, PutOutcome};
 pub struct PutUserSecret<V = NoValue, R = NoRepositories> {
     client: Client,
     name: String,
-    value: V,
+    payload: V,
     repositories: R,
 }
 
@@ -48,7 +48,7 @@ impl Client {
         PutUserSecret {
             client: self.clone(),
             name: name.into(),
-            value: NoValue,
+            payload: NoValue,
             repositories: NoRepositories,
         }
     }
@@ -74,7 +74,7 @@ impl<R> PutUserSecret<NoValue, R> {
         PutUserSecret {
             client: self.client,
             name: self.name,
-            value: WithValue(payload),
+            payload: WithValue(payload),
             repositories: self.repositories,
         }
     }
@@ -91,7 +91,7 @@ impl<V> PutUserSecret<V, NoRepositories> {
         PutUserSecret {
             client: self.client,
             name: self.name,
-            value: self.value,
+            payload: self.payload,
             repositories: WithRepositories(repositories.into_iter().map(Into::into).collect()),
         }
     }
@@ -109,7 +109,7 @@ impl PutUserSecret<WithValue, NoRepositories> {
             .put_secret(
                 &Scope::User,
                 &self.name,
-                Some(&self.value.0),
+                Some(&self.payload.0),
                 Access::User(None),
             )
             .await
@@ -125,7 +125,12 @@ impl PutUserSecret<WithValue, WithRepositories> {
     pub async fn send(self) -> Result<PutOutcome, Error> {
         let repositories = Access::User(Some(&self.repositories.0));
         self.client
-            .put_secret(&Scope::User, &self.name, Some(&self.value.0), repositories)
+            .put_secret(
+                &Scope::User,
+                &self.name,
+                Some(&self.payload.0),
+                repositories,
+            )
             .await
     }
 }
