@@ -694,6 +694,71 @@ mod tests {
         ));
     }
 
+    fn fast(base: &str) -> Transport {
+        let settings = HttpSettings {
+            retry: RetryPolicy::default()
+                .initial_backoff(Duration::from_millis(1))
+                .rate_limit_fallback(Duration::from_millis(1)),
+            ..HttpSettings::default()
+        };
+        Transport::new(
+            Service::Coder,
+            parse_base_url(base).unwrap(),
+            HeaderMap::new(),
+            &settings,
+        )
+        .unwrap()
+    }
+
+    /// Sends `method` to a server answering `first` once and 200 after; returns how
+    /// many requests it received and whether the call succeeded.
+    async fn send_once(method: Method, idempotent: bool, first: u16) -> (usize, bool) {
+        use wiremock::{Mock, MockServer, ResponseTemplate, matchers};
+        let server = MockServer::start().await;
+        Mock::given(matchers::path("/x"))
+            .respond_with(ResponseTemplate::new(first))
+            .up_to_n_times(1)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        Mock::given(matchers::path("/x"))
+            .respond_with(ResponseTemplate::new(200))
+            .mount(&server)
+            .await;
+        let transport = fast(&server.uri());
+        let context = Context::new(Service::Coder, Operation::Create, "user `me`");
+        let request = Request::new(method, transport.url(&["x"]).unwrap(), context)
+            .idempotent(idempotent)
+            .json(&serde_json::json!({"name": "X"}))
+            .unwrap();
+        let ok = transport.send(&request).await.is_ok();
+        (server.received_requests().await.unwrap().len(), ok)
+    }
+
+    #[tokio::test]
+    async fn requests_that_are_not_idempotent_are_repeated_only_when_refused_unseen() {
+        // A 502 to a POST may have created the secret: not repeated.
+        assert_eq!(send_once(Method::POST, false, 502).await, (1, false));
+        // A rate limit refused it before acting: repeated.
+        assert_eq!(send_once(Method::POST, false, 429).await, (2, true));
+        // A PATCH marked idempotent is repeated after a 502.
+        assert_eq!(send_once(Method::PATCH, true, 502).await, (2, true));
+        // Requests that are idempotent by method are repeated after a 502.
+        assert_eq!(send_once(Method::PUT, true, 502).await, (2, true));
+    }
+
+    #[test]
+    fn request_debug_hides_the_body() {
+        let url = Url::parse("https://coder.example.com/x").unwrap();
+        let context = Context::new(Service::Coder, Operation::Create, "user `me`");
+        let request = Request::new(Method::POST, url, context)
+            .json(&serde_json::json!({"value": "hunter2"}))
+            .unwrap();
+        let debug = format!("{request:?}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert!(debug.contains("19 bytes"), "{debug}");
+    }
+
     #[test]
     fn requests_know_whether_they_are_idempotent() {
         let url = Url::parse("https://api.github.com/x").unwrap();

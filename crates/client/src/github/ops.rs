@@ -124,7 +124,8 @@ impl Client {
                     .await;
                 match first {
                     Err(err) if err.status() == Some(422) => {
-                        // The key may have rotated; see `keys` for why 422.
+                        // The key may have rotated; see `keys` for why 422. If the key
+                        // cannot be fetched again, the 422 says more than that failure.
                         let stale = &key.public.key_id;
                         let Ok(fresh) = self
                             .keys()

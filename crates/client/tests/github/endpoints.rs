@@ -224,41 +224,47 @@ async fn store_put_list_get_delete_on_every_scope() {
     }
 }
 
+async fn public_key(gh: &Client, target: Target) -> sealpost_client::github::SecretsPublicKey {
+    match target {
+        Target::User => gh.user_codespaces_secrets().public_key().await,
+        Target::Org(app) => gh.org_secrets(app, "acme").public_key().await,
+        Target::Repo(app) => {
+            gh.repository_secrets(app, "octo", "hello")
+                .public_key()
+                .await
+        }
+        Target::EnvironmentByName => {
+            gh.environment_secrets(Repo::name("octo", "hello"), ENVIRONMENT)
+                .public_key()
+                .await
+        }
+        Target::EnvironmentById => {
+            gh.environment_secrets(RepositoryId(1_296_269), ENVIRONMENT)
+                .public_key()
+                .await
+        }
+    }
+    .unwrap()
+}
+
 #[tokio::test]
-async fn public_key_of_each_scope_is_validated_and_cached() {
+async fn public_key_of_each_scope_is_fetched_once_and_cached() {
     for target in ALL {
         let server = MockServer::start().await;
         let keypair = Keypair::generate();
         mount_key(&server, &target.path(), "kid", &keypair, 1).await;
         let gh = client(&server.uri());
-        let key = match target {
-            Target::User => gh.user_codespaces_secrets().public_key().await,
-            Target::Org(app) => gh.org_secrets(app, "acme").public_key().await,
-            Target::Repo(app) => {
-                gh.repository_secrets(app, "octo", "hello")
-                    .public_key()
-                    .await
-            }
-            Target::EnvironmentByName => {
-                gh.environment_secrets(Repo::name("octo", "hello"), ENVIRONMENT)
-                    .public_key()
-                    .await
-            }
-            Target::EnvironmentById => {
-                gh.environment_secrets(RepositoryId(1_296_269), ENVIRONMENT)
-                    .public_key()
-                    .await
-            }
-        }
-        .unwrap();
+        let key = public_key(&gh, target).await;
         assert_eq!(key.key_id, "kid");
         assert_eq!(key.key.as_bytes(), &keypair.public);
-        // Cached: the mock expects one request.
-        let again = match target {
-            Target::User => gh.user_codespaces_secrets().public_key().await.unwrap(),
-            _ => key.clone(),
-        };
-        assert_eq!(again, key);
+        // From the cache: the mock expects one request.
+        assert_eq!(public_key(&gh, target).await, key);
+        server.verify().await;
+        // Forgotten: fetched again.
+        gh.forget_public_keys();
+        server.reset().await;
+        mount_key(&server, &target.path(), "kid", &keypair, 1).await;
+        assert_eq!(public_key(&gh, target).await, key);
         server.verify().await;
     }
 }
