@@ -3,3 +3,8 @@
 /// The sealed box: [`sealpost-seal`](https://docs.rs/sealpost-seal), re-exported.
 #[doc(inline)]
 pub use sealpost_seal as seal;
+
+/// Typed async clients for GitHub and Coder:
+/// [`sealpost-client`](https://docs.rs/sealpost-client), re-exported.
+#[doc(inline)]
+pub use sealpost_client as client;
