@@ -1,0 +1,14 @@
+#![doc = include_str!("../README.md")]
+
+pub mod github;
+pub mod sodium;
+
+mod error;
+mod log;
+mod page;
+mod server;
+mod time;
+
+pub use error::Error;
+pub use github::{FakeGitHub, FakeGitHubBuilder, Fault, PublishedKey, Scope, Stored};
+pub use log::LoggedRequest;
