@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod coder;
 pub mod github;
 pub mod sodium;
 
@@ -9,6 +10,7 @@ mod page;
 mod server;
 mod time;
 
+pub use coder::{CoderSecret, FakeCoder, FakeCoderBuilder};
 pub use error::Error;
 pub use github::{FakeGitHub, FakeGitHubBuilder, Fault, PublishedKey, Scope, Stored};
 pub use log::LoggedRequest;

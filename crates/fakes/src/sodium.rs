@@ -103,6 +103,16 @@ impl fmt::Debug for Keypair {
     }
 }
 
+/// `N` random bytes from libsodium's `randombytes_buf` (for ids the fakes make up).
+pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
+    // An error was reported when the fake started; none can be new here.
+    let _ = init();
+    let mut bytes = [0u8; N];
+    // SAFETY: `bytes` is valid for writes of `N` bytes, the length passed.
+    unsafe { ffi::randombytes_buf(bytes.as_mut_ptr().cast(), N) };
+    bytes
+}
+
 /// Seals `message` to `public_key` with libsodium's `crypto_box_seal`: what a client
 /// that uses the reference implementation would send.
 ///
