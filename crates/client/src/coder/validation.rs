@@ -107,6 +107,10 @@ pub fn validate_secret_name(name: &str) -> Result<(), Error> {
 /// Checks the value of secret `name`: not empty, no NUL byte, at most
 /// [`MAX_VALUE_BYTES`]. The error never holds the value.
 ///
+/// Coder refuses an empty value when a secret is created, but takes one in an
+/// update; this client refuses it in both, so that a value read from an unset
+/// variable never blanks a secret. To remove a secret, delete it.
+///
 /// ```
 /// use sealpost_client::coder::validate_value;
 /// use secrecy::SecretString;
