@@ -425,6 +425,58 @@ mod tests {
         );
     }
 
+    #[test]
+    fn messages_say_what_is_wrong_and_what_is_allowed() {
+        let message = |result: Result<(), Error>| result.unwrap_err().to_string();
+        assert_eq!(
+            message(validate_secret_name(" npm")),
+            "invalid secret name ` npm`: it starts or ends with whitespace; remove the spaces \
+             or line breaks"
+        );
+        assert_eq!(
+            message(validate_secret_name("a/b")),
+            "invalid secret name `a/b`: the character '/' at byte 1 is not allowed; names \
+             cannot hold `/`, `?` or `#`"
+        );
+        assert_eq!(
+            message(validate_secret_name("..")),
+            "invalid secret name `..`: `.` and `..` cannot be names (they cannot be sent in a \
+             URL path)"
+        );
+        assert_eq!(
+            message(validate_value("S", &SecretString::from(""))),
+            "invalid value of secret `S`: it is empty"
+        );
+        assert_eq!(
+            message(validate_env_name("S", "A-B")),
+            "invalid env_name of secret `S`: the character at byte 1 does not fit; environment \
+             variable names start with an ASCII letter or `_`, followed by ASCII letters, \
+             digits or `_`"
+        );
+        assert_eq!(
+            message(validate_env_name("S", "home")),
+            "invalid env_name of secret `S`: `HOME` is a reserved environment variable name \
+             (the workspace sets it); choose another name"
+        );
+        assert_eq!(
+            message(validate_env_name("S", "ld_preload")),
+            "invalid env_name of secret `S`: environment variable names starting with `LD_` \
+             (in any case) are reserved; choose another name"
+        );
+        assert_eq!(
+            message(validate_env_name("S", &"A".repeat(300))),
+            "invalid env_name of secret `S`: it is 300 bytes, but at most 256 bytes are allowed"
+        );
+        assert_eq!(
+            message(validate_file_path("S", "x")),
+            "invalid file_path of secret `S`: it must start with `~/` (the home directory) or `/`"
+        );
+        assert_eq!(
+            message(validate_file_path("S", "/a\0")),
+            "invalid file_path of secret `S`: it holds a NUL byte, which cannot be stored"
+        );
+    }
+
     proptest! {
         /// The check agrees with the documented pattern and the reserved lists,
         /// written here a second way.

@@ -308,3 +308,41 @@ async fn an_answer_that_is_not_a_secret_is_a_decode_error_with_context() {
         "{err}"
     );
 }
+
+/// A `PATCH` sets fields to given values, so it is repeated after a server error; a
+/// `POST` that may have created the secret is not.
+#[tokio::test]
+async fn patch_is_retried_after_a_server_error_and_post_is_not() {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(502))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(body_json(json!({"value": "v"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(secret_json("npm")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(502))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let coder = sealpost_client::coder::Client::builder(server.uri())
+        .token(TOKEN)
+        .retry(
+            sealpost_client::RetryPolicy::default()
+                .initial_backoff(std::time::Duration::from_millis(1)),
+        )
+        .build()
+        .unwrap();
+    let secrets = coder.my_secrets();
+    secrets.update("npm").value("v").send().await.unwrap();
+    let err = secrets.create("npm", "v").send().await.unwrap_err();
+    assert_eq!(err.status(), Some(502));
+    assert!(err.is_transient());
+    server.verify().await;
+}
