@@ -440,8 +440,14 @@ async fn every_rule_is_refused_by_the_client_before_sending() {
 }
 
 /// Sends `body` to the fake without the client.
-async fn raw(fake: &FakeCoder, method: reqwest::Method, path: &str, body: &Value) -> (u16, Value) {
-    let response = reqwest::Client::new()
+async fn raw(
+    http: &reqwest::Client,
+    fake: &FakeCoder,
+    method: reqwest::Method,
+    path: &str,
+    body: &Value,
+) -> (u16, Value) {
+    let response = http
         .request(method, format!("{}{path}", fake.url))
         .header("Coder-Session-Token", fake::TOKEN)
         .header("content-type", "application/json")
@@ -478,36 +484,53 @@ fn expected_api_error(body: &Value) -> ApiError {
     expected
 }
 
-/// Replays the server's 400 `body` to a request the client accepts, and checks the
-/// typed error keeps status, message, detail and every validation.
-async fn client_keeps(body: &Value, what: &str) {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(400).set_body_json(body))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = client(&server)
-        .my_secrets()
-        .create("ok", "v")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(err.status(), Some(400), "{what}");
-    assert_eq!(err.api(), Some(&expected_api_error(body)), "{what}");
-    assert!(!err.is_invalid_input(), "{what}");
-    let text = err.to_string();
-    for validation in &err.api().unwrap().validations {
-        let shown = format!("{}: {}", validation.field, validation.detail);
-        assert!(text.contains(&shown), "{what}: {text}");
+/// A wiremock server that replays a server's answer, and a client of it.
+struct Replay {
+    server: MockServer,
+    client: coder::Client,
+}
+
+impl Replay {
+    async fn start() -> Self {
+        let server = MockServer::start().await;
+        let client = client(&server);
+        Replay { server, client }
+    }
+
+    /// Replays the server's 400 `body` to a request the client accepts, and checks
+    /// the typed error keeps status, message, detail and every validation.
+    async fn client_keeps(&self, body: &Value, what: &str) {
+        self.server.reset().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(400).set_body_json(body))
+            .expect(1)
+            .mount(&self.server)
+            .await;
+        let err = self
+            .client
+            .my_secrets()
+            .create("ok", "v")
+            .send()
+            .await
+            .unwrap_err();
+        self.server.verify().await;
+        assert_eq!(err.status(), Some(400), "{what}");
+        assert_eq!(err.api(), Some(&expected_api_error(body)), "{what}");
+        assert!(!err.is_invalid_input(), "{what}");
+        let text = err.to_string();
+        for validation in &err.api().unwrap().validations {
+            let shown = format!("{}: {}", validation.field, validation.detail);
+            assert!(text.contains(&shown), "{what}: {text}");
+        }
     }
 }
 
 #[tokio::test]
 async fn every_rule_is_refused_by_the_server_too_and_the_client_keeps_its_answer() {
     let fake = FakeCoder::start().await;
-    let client = fake.client();
-    client
+    let replay = Replay::start().await;
+    let http = reqwest::Client::new();
+    fake.client()
         .my_secrets()
         .create("target", "v")
         .send()
@@ -519,27 +542,40 @@ async fn every_rule_is_refused_by_the_server_too_and_the_client_keeps_its_answer
         let Some(field) = rule.server_field else {
             continue;
         };
-        let (status, body) = raw(&fake, reqwest::Method::POST, posted, &rule.create_body()).await;
+        let (status, body) = raw(
+            &http,
+            &fake,
+            reqwest::Method::POST,
+            posted,
+            &rule.create_body(),
+        )
+        .await;
         assert_eq!(status, 400, "{}: {body}", rule.what);
         assert_eq!(body["message"], "Validation failed.", "{}", rule.what);
         assert_eq!(fields(&body), [field], "{}: {body}", rule.what);
-        client_keeps(&body, rule.what).await;
+        replay.client_keeps(&body, rule.what).await;
 
         if rule.is_field_rule() && rule.server_checks_patch {
-            let (status, body) =
-                raw(&fake, reqwest::Method::PATCH, patched, &rule.patch_body()).await;
+            let (status, body) = raw(
+                &http,
+                &fake,
+                reqwest::Method::PATCH,
+                patched,
+                &rule.patch_body(),
+            )
+            .await;
             assert_eq!(status, 400, "{}: {body}", rule.what);
             assert_eq!(fields(&body), [field], "{}: {body}", rule.what);
-            client_keeps(&body, rule.what).await;
+            replay.client_keeps(&body, rule.what).await;
         }
     }
     // Nothing invalid was stored.
     assert_eq!(fake.count("alice"), 1);
 
-    let (status, body) = raw(&fake, reqwest::Method::PATCH, patched, &json!({})).await;
+    let (status, body) = raw(&http, &fake, reqwest::Method::PATCH, patched, &json!({})).await;
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["message"], "At least one field must be provided.");
-    client_keeps(&body, "empty patch").await;
+    replay.client_keeps(&body, "empty patch").await;
 }
 
 #[tokio::test]
@@ -552,7 +588,10 @@ async fn several_validations_and_a_detail_are_all_kept() {
             {"field": "file_path", "detail": "file path must start with ~/ or /"},
         ],
     });
-    client_keeps(&body, "two validations").await;
+    Replay::start()
+        .await
+        .client_keeps(&body, "two validations")
+        .await;
 }
 
 /// A rule only the deployment knows: the client sends, the fake refuses, and the
