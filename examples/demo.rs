@@ -15,24 +15,31 @@
 //! 3. an environment secret of a repository's `production` environment,
 //!
 //! and prints, for each, what the server decrypted (masked: a secret is never printed)
-//! and whether it is byte for byte what was sent. It exits with 0 if all of them match.
+//! and whether it is byte for byte what was sent. Then it does the same with a local
+//! fake Coder:
 //!
-//! To do the same against GitHub itself, see the `user_secret`, `org_secret` and
-//! `environment_secret` examples.
+//! 4. a Coder user secret that workspaces receive as `$NPM_TOKEN`.
+//!
+//! It exits with 0 if every value arrived intact.
+//!
+//! To do the same against GitHub and Coder themselves, see the `user_secret`,
+//! `org_secret`, `environment_secret` and `coder_secret` examples.
 
 use std::error::Error;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
 use sealpost::client::PutOutcome;
+use sealpost::client::coder;
 use sealpost::client::github::{self, App, Repo, Visibility};
-use sealpost_fakes::{FakeGitHub, Scope};
+use sealpost_fakes::{FakeCoder, FakeGitHub, Scope};
 
 /// The values the demo stores. Made up for the demo; they are never printed.
 pub(crate) const NPM_TOKEN: &str = "npm_dEm0t0kEnN0tR3aL4uS3xYz";
 pub(crate) const DEPLOY_KEY: &str =
     "-----BEGIN OPENSSH PRIVATE KEY-----\ndemo-only-not-a-key\n-----END OPENSSH PRIVATE KEY-----\n";
 pub(crate) const DATABASE_URL: &str = "postgres://app:pässwörd-🔑@db.internal:5432/app";
+pub(crate) const CODER_NPM_TOKEN: &str = "npm_c0derW0rkspAc3T0k3nD3m0";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -121,16 +128,64 @@ pub(crate) async fn run(out: &mut impl Write) -> Result<bool, Box<dyn Error>> {
     let production = Scope::environment("octocat", "hello-world", "production");
     all_match &= check(out, &server, &production, "DATABASE_URL", DATABASE_URL)?;
 
+    all_match &= coder_secret(out).await?;
+
     writeln!(
         out,
         "{}",
         if all_match {
-            "Every secret arrived intact: the server decrypted exactly what was sent."
+            "Every secret arrived intact: each server holds exactly what was sent."
         } else {
-            "MISMATCH: the server decrypted something other than what was sent."
+            "MISMATCH: a server holds something other than what was sent."
         }
     )?;
     Ok(all_match)
+}
+
+/// 4. A Coder user secret. Coder takes the value itself (over the deployment's TLS)
+///    and keeps it encrypted at rest, so there is nothing to seal on this side.
+async fn coder_secret(out: &mut impl Write) -> Result<bool, Box<dyn Error>> {
+    let server = FakeCoder::start().await?;
+    writeln!(
+        out,
+        "A local fake Coder is listening at {}.\n",
+        server.url()
+    )?;
+    let coder = coder::Client::builder(server.url())
+        .token(server.token())
+        .build()?;
+
+    // Name and value are required (the arguments); env_name, file_path and
+    // description are optional.
+    let created = coder
+        .my_secrets()
+        .create("npm", CODER_NPM_TOKEN)
+        .env_name("NPM_TOKEN")
+        .send()
+        .await?;
+    writeln!(
+        out,
+        "4. Coder user secret npm (201 Created, id {})",
+        created.id
+    )?;
+    let Some(stored) = server.secret("npm") else {
+        writeln!(out, "   the server has no secret npm\n")?;
+        return Ok(false);
+    };
+    let matches = stored.value == CODER_NPM_TOKEN;
+    writeln!(out, "   workspaces  ${}", stored.env_name)?;
+    writeln!(
+        out,
+        "   received    {} ({} bytes)",
+        mask(stored.value.as_bytes()),
+        stored.value.len()
+    )?;
+    writeln!(
+        out,
+        "   matches     {}\n",
+        if matches { "yes" } else { "NO" }
+    )?;
+    Ok(matches)
 }
 
 /// Prints what the server stored for `name` in `scope` and whether it is `sent`.

@@ -5,6 +5,9 @@
 /// keeps to the smaller one is safe with both.)
 pub const MAX_VALUE_BYTES: usize = 24 * 1024;
 
+/// The longest `env_name` Coder stores.
+const MAX_ENV_NAME_BYTES: usize = 256;
+
 /// The longest `file_path` Coder stores (Linux `PATH_MAX`).
 const MAX_FILE_PATH_BYTES: usize = 4096;
 
@@ -78,6 +81,11 @@ pub(crate) fn value_problem(value: &str, creating: bool) -> Option<String> {
 pub(crate) fn env_name_problem(env_name: &str) -> Option<String> {
     if env_name.is_empty() {
         return None;
+    }
+    if env_name.len() > MAX_ENV_NAME_BYTES {
+        return Some(format!(
+            "environment variable name must not exceed {MAX_ENV_NAME_BYTES} bytes"
+        ));
     }
     let posix = env_name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         && env_name
