@@ -172,20 +172,13 @@ async fn coder_secret(out: &mut impl Write) -> Result<bool, Box<dyn Error>> {
         writeln!(out, "   the server has no secret npm\n")?;
         return Ok(false);
     };
-    let matches = stored.value == CODER_NPM_TOKEN;
     writeln!(out, "   workspaces  ${}", stored.env_name)?;
-    writeln!(
+    Ok(compare(
         out,
-        "   received    {} ({} bytes)",
-        mask(stored.value.as_bytes()),
-        stored.value.len()
-    )?;
-    writeln!(
-        out,
-        "   matches     {}\n",
-        if matches { "yes" } else { "NO" }
-    )?;
-    Ok(matches)
+        "received",
+        stored.value.as_bytes(),
+        CODER_NPM_TOKEN,
+    )?)
 }
 
 /// Prints what the server stored for `name` in `scope` and whether it is `sent`.
@@ -200,7 +193,6 @@ fn check(
         writeln!(out, "   the server has no secret {name} at {scope}\n")?;
         return Ok(false);
     };
-    let matches = stored.plaintext == sent.as_bytes();
     writeln!(out, "   stored at   {scope}/{name}")?;
     writeln!(out, "   sealed to   key {}", stored.key_id)?;
     if let Some(visibility) = &stored.visibility {
@@ -209,12 +201,13 @@ fn check(
     if let Some(repositories) = &stored.repositories {
         writeln!(out, "   repos       {repositories:?}")?;
     }
-    writeln!(
-        out,
-        "   decrypted   {} ({} bytes)",
-        mask(&stored.plaintext),
-        stored.plaintext.len()
-    )?;
+    compare(out, "decrypted", &stored.plaintext, sent)
+}
+
+/// Prints what the server holds (masked) and whether it is byte for byte `sent`.
+fn compare(out: &mut impl Write, held: &str, value: &[u8], sent: &str) -> io::Result<bool> {
+    let matches = value == sent.as_bytes();
+    writeln!(out, "   {held:<11} {} ({} bytes)", mask(value), value.len())?;
     writeln!(
         out,
         "   matches     {}\n",

@@ -1,5 +1,8 @@
 //! What the fakes remember of every request they answered.
 
+use axum::http::{Method, Uri};
+use axum::response::Response;
+
 /// One request a fake answered: enough to assert how often a client asked, and what
 /// it was told. Bodies are not kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,4 +16,16 @@ pub struct LoggedRequest {
     pub query: Option<String>,
     /// The status the fake answered with.
     pub status: u16,
+}
+
+impl LoggedRequest {
+    /// The entry for `response` to a request of `method` to `uri`.
+    pub(crate) fn new(method: &Method, uri: &Uri, response: &Response) -> Self {
+        LoggedRequest {
+            method: method.to_string(),
+            path: uri.path().to_owned(),
+            query: uri.query().map(str::to_owned),
+            status: response.status().as_u16(),
+        }
+    }
 }

@@ -40,12 +40,7 @@ async fn handle(
         &body,
     )
     .unwrap_or_else(IntoResponse::into_response);
-    inner.log.push(LoggedRequest {
-        method: method.to_string(),
-        path: uri.path().to_owned(),
-        query: uri.query().map(str::to_owned),
-        status: response.status().as_u16(),
-    });
+    inner.log.push(LoggedRequest::new(&method, &uri, &response));
     response
 }
 

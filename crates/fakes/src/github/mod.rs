@@ -58,7 +58,6 @@ use self::state::{Config, Shared, StoredSecret};
 use self::types::When;
 use crate::log::LoggedRequest;
 use crate::server::Server;
-use crate::time::now_rfc3339;
 use crate::{Error, sodium};
 
 /// The token the fake accepts unless [`FakeGitHubBuilder::token`] sets another.
@@ -189,7 +188,6 @@ impl FakeGitHub {
     pub fn insert(&self, scope: &Scope, name: &str, plaintext: impl AsRef<[u8]>) {
         let mut inner = self.shared.lock();
         let state = inner.scope(scope);
-        let now = now_rfc3339();
         let stored = Stored {
             plaintext: plaintext.as_ref().to_vec(),
             key_id: state.key_id.clone(),
@@ -197,14 +195,9 @@ impl FakeGitHub {
             repositories: scope.is_user().then(Vec::new),
             writes: 1,
         };
-        state.secrets.insert(
-            name.to_owned(),
-            StoredSecret {
-                stored,
-                created_at: now.clone(),
-                updated_at: now,
-            },
-        );
+        state
+            .secrets
+            .insert(name.to_owned(), StoredSecret::new(stored));
     }
 
     /// Every request answered so far, in order.

@@ -52,12 +52,7 @@ async fn handle(
     // One lock for the whole answer, so the log's order is the order of changes.
     let mut inner = shared.lock();
     let response = answer(&shared.config, &mut inner, &request);
-    inner.log.push(LoggedRequest {
-        method: method.to_string(),
-        path: uri.path().to_owned(),
-        query: uri.query().map(str::to_owned),
-        status: response.status().as_u16(),
-    });
+    inner.log.push(LoggedRequest::new(&method, &uri, &response));
     response
 }
 
@@ -388,7 +383,6 @@ fn put_secret(
         Some(encrypted) => Some(open(&state.keypair, encrypted)?),
         None => None,
     };
-    let now = now_rfc3339();
     let stored_value = plaintext.is_some();
     let status = if let Some(secret) = state.secrets.get_mut(name) {
         let stored = &mut secret.stored;
@@ -403,7 +397,7 @@ fn put_secret(
         stored.repositories =
             repositories_after(scope, stored.visibility.as_deref(), given_ids, before);
         stored.writes += 1;
-        secret.updated_at = now;
+        secret.updated_at = now_rfc3339();
         StatusCode::NO_CONTENT
     } else {
         let plaintext = plaintext.ok_or_else(|| {
@@ -422,14 +416,9 @@ fn put_secret(
             repositories,
             writes: 1,
         };
-        state.secrets.insert(
-            name.to_owned(),
-            StoredSecret {
-                stored,
-                created_at: now.clone(),
-                updated_at: now,
-            },
-        );
+        state
+            .secrets
+            .insert(name.to_owned(), StoredSecret::new(stored));
         StatusCode::CREATED
     };
     if stored_value {

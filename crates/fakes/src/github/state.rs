@@ -8,6 +8,7 @@ use super::scope::Scope;
 use super::types::{Fault, PublishedKey, Stored, When};
 use crate::log::LoggedRequest;
 use crate::sodium::Keypair;
+use crate::time::now_rfc3339;
 
 /// Settings fixed when the fake starts.
 #[derive(Debug, Clone)]
@@ -62,6 +63,18 @@ pub(crate) struct StoredSecret {
     pub(crate) stored: Stored,
     pub(crate) created_at: String,
     pub(crate) updated_at: String,
+}
+
+impl StoredSecret {
+    /// A secret stored now.
+    pub(crate) fn new(stored: Stored) -> Self {
+        let now = now_rfc3339();
+        StoredSecret {
+            stored,
+            created_at: now.clone(),
+            updated_at: now,
+        }
+    }
 }
 
 /// The state shared by the handler and the [`FakeGitHub`](super::FakeGitHub) a test holds.
