@@ -9,7 +9,10 @@
 
 mod cli;
 mod commands;
+mod dotenv;
 mod error;
+mod progress;
+mod runtime;
 mod settings;
 mod stdio;
 
