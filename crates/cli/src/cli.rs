@@ -291,29 +291,44 @@ pub(crate) struct GithubDeleteArgs {
     pub(crate) place: PlaceArgs,
 }
 
-const GITHUB_ENVIRONMENT: &str = "\
-Environment:
+/// The environment variables of every `github` command, for the end of their help.
+macro_rules! github_environment {
+    () => {
+        "Environment:
   GH_TOKEN, GITHUB_TOKEN  The token, tried in this order: a personal access token with access to
                           the secrets, a GitHub App token, or Actions' GITHUB_TOKEN.
-  GITHUB_API_URL          The API URL, when --api-url is not given.";
+  GITHUB_API_URL          The API URL, when --api-url is not given."
+    };
+}
 
-const GITHUB_SET_EXAMPLES: &str = "\
+const GITHUB_ENVIRONMENT: &str = github_environment!();
+
+const GITHUB_SET_EXAMPLES: &str = concat!(
+    "\
 Examples:
   printf %s \"$NPM_TOKEN\" | sealpost github set NPM_TOKEN --repo octo/hello
   sealpost github set DB_URL --repo octo/hello --env production < db-url.txt
   sealpost github set NPM_TOKEN --org acme --app codespaces --repos octo/hello,1296269 < token
   sealpost github set --env-file .env --org acme --visibility all
-  sealpost github set NPM_TOKEN --user --no-store < token";
+  sealpost github set NPM_TOKEN --user --no-store < token\n\n",
+    github_environment!()
+);
 
-const GITHUB_LIST_EXAMPLES: &str = "\
+const GITHUB_LIST_EXAMPLES: &str = concat!(
+    "\
 Examples:
   sealpost github list --repo octo/hello --app dependabot
-  sealpost github list --org acme --json";
+  sealpost github list --org acme --json\n\n",
+    github_environment!()
+);
 
-const GITHUB_DELETE_EXAMPLES: &str = "\
+const GITHUB_DELETE_EXAMPLES: &str = concat!(
+    "\
 Examples:
   sealpost github delete NPM_TOKEN --repo octo/hello
-  sealpost github delete DB_URL --repo-id 1296269 --env production";
+  sealpost github delete DB_URL --repo-id 1296269 --env production\n\n",
+    github_environment!()
+);
 
 const KEYGEN_EXAMPLES: &str = "\
 Examples:
