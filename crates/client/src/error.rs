@@ -153,6 +153,19 @@ pub enum Error {
         /// What was wrong with the body.
         problem: String,
     },
+
+    /// A field of a secret other than its name (its value, or Coder's `env_name` and
+    /// `file_path`) that the service would refuse; nothing was sent. The field's
+    /// content is never part of the error: a value is secret.
+    #[error("invalid {field} of secret `{name}`: {problem}")]
+    InvalidField {
+        /// The secret's name.
+        name: String,
+        /// Which field.
+        field: Field,
+        /// What is wrong with it, and what is allowed.
+        problem: FieldProblem,
+    },
 }
 
 impl Error {
@@ -212,6 +225,7 @@ impl Error {
                 | Error::InvalidInput { .. }
                 | Error::InvalidBaseUrl { .. }
                 | Error::InvalidCredential { .. }
+                | Error::InvalidField { .. }
         )
     }
 
@@ -452,6 +466,18 @@ pub enum NameProblem {
         /// The largest length allowed.
         limit: usize,
     },
+    /// The name starts or ends with whitespace, or is only whitespace (Coder).
+    SurroundingWhitespace,
+    /// The name holds a character the service refuses in names (Coder: `/`, `?`,
+    /// `#`, which would change the URL the name is sent in).
+    ForbiddenCharacter {
+        /// The character.
+        character: char,
+        /// Its byte offset.
+        offset: usize,
+    },
+    /// The name is `.` or `..`, which cannot be sent as a URL path segment.
+    DotSegment,
 }
 
 impl fmt::Display for NameProblem {
@@ -470,6 +496,115 @@ impl fmt::Display for NameProblem {
                 f.write_str("names starting with `GITHUB_` (in any case) are reserved by GitHub")
             }
             NameProblem::TooLong { limit } => write!(f, "it is longer than {limit} bytes"),
+            NameProblem::SurroundingWhitespace => {
+                f.write_str("it starts or ends with whitespace; remove the spaces or line breaks")
+            }
+            NameProblem::ForbiddenCharacter { character, offset } => write!(
+                f,
+                "the character {character:?} at byte {offset} is not allowed; names cannot \
+                 hold `/`, `?` or `#`"
+            ),
+            NameProblem::DotSegment => {
+                f.write_str("`.` and `..` cannot be names (they cannot be sent in a URL path)")
+            }
+        }
+    }
+}
+
+/// A field of a secret, other than its name, that input checks are about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Field {
+    /// The secret's value.
+    Value,
+    /// Coder's `env_name`: the environment variable a workspace gets the value in.
+    EnvName,
+    /// Coder's `file_path`: the file a workspace gets the value in.
+    FilePath,
+}
+
+impl Field {
+    /// The field's name as the API spells it, and as a server's
+    /// [`Validation::field`] names it: `value`, `env_name`, `file_path`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Value => "value",
+            Field::EnvName => "env_name",
+            Field::FilePath => "file_path",
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What is wrong with a [`Field`] of a secret. Never holds the field's content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FieldProblem {
+    /// The field is empty, and must not be (a value).
+    Empty,
+    /// The field holds a NUL byte.
+    NulByte,
+    /// The field is longer than the service stores.
+    TooLong {
+        /// Its length in bytes.
+        size: usize,
+        /// The largest length allowed, in bytes.
+        limit: usize,
+    },
+    /// Not an environment variable name: the byte at `offset` breaks the pattern
+    /// `^[A-Za-z_][A-Za-z0-9_]*$`.
+    NotAnEnvName {
+        /// Byte offset of the first character that does not fit.
+        offset: usize,
+    },
+    /// An environment variable name the service reserves (compared in any case).
+    ReservedEnvName {
+        /// The reserved name, in upper case (e.g. `PATH`).
+        reserved: &'static str,
+    },
+    /// An environment variable name in a family the service reserves (any case).
+    ReservedEnvPrefix {
+        /// The reserved prefix (e.g. `GIT_`).
+        prefix: &'static str,
+    },
+    /// A file path that does not start with `~/` or `/`.
+    NotAbsolutePath,
+}
+
+impl fmt::Display for FieldProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FieldProblem::Empty => f.write_str("it is empty"),
+            FieldProblem::NulByte => f.write_str("it holds a NUL byte, which cannot be stored"),
+            FieldProblem::TooLong { size, limit } => {
+                write!(
+                    f,
+                    "it is {size} bytes, but at most {limit} bytes are allowed"
+                )
+            }
+            FieldProblem::NotAnEnvName { offset } => write!(
+                f,
+                "the character at byte {offset} does not fit; environment variable names start \
+                 with an ASCII letter or `_`, followed by ASCII letters, digits or `_`"
+            ),
+            FieldProblem::ReservedEnvName { reserved } => write!(
+                f,
+                "`{reserved}` is a reserved environment variable name (the workspace sets it); \
+                 choose another name"
+            ),
+            FieldProblem::ReservedEnvPrefix { prefix } => write!(
+                f,
+                "environment variable names starting with `{prefix}` (in any case) are \
+                 reserved; choose another name"
+            ),
+            FieldProblem::NotAbsolutePath => {
+                f.write_str("it must start with `~/` (the home directory) or `/`")
+            }
         }
     }
 }

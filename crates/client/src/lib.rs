@@ -2,13 +2,16 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod bulk;
+pub mod coder;
 mod error;
 pub mod github;
 pub mod retry;
 mod store;
 mod transport;
 
-pub use error::{ApiError, Context, Error, NameProblem, Operation, Service, Validation};
+pub use error::{
+    ApiError, Context, Error, Field, FieldProblem, NameProblem, Operation, Service, Validation,
+};
 pub use retry::RetryPolicy;
 pub use store::{PutOutcome, SecretInfo, SecretStore};
 

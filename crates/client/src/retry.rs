@@ -35,8 +35,10 @@
 //! # Why repeating is safe
 //!
 //! The requests this crate retries after they may have reached the server are
-//! idempotent: `GET`, `DELETE` and `PUT`. Storing a secret is a `PUT` of a full value:
-//! applying the same body twice leaves the same secret as applying it once. The one visible difference is that a `PUT` whose
+//! idempotent: `GET`, `DELETE`, `PUT` and Coder's `PATCH` (it sets the fields it names
+//! to the values it holds). Storing a secret is a `PUT` of a full value: applying the
+//! same body twice leaves the same secret as applying it once. The one visible
+//! difference is that a `PUT` whose
 //! first attempt was applied but whose answer was lost reports
 //! [`PutOutcome::Updated`](crate::PutOutcome::Updated) instead of `Created`. A `DELETE`
 //! repeated after it was applied answers 404. Requests that are not idempotent (a

@@ -42,7 +42,8 @@ pub trait SecretStore: Send + Sync {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidName`], [`Error::ValueTooLarge`] or [`Error::InvalidInput`].
+    /// [`Error::InvalidName`], [`Error::ValueTooLarge`], [`Error::InvalidField`] or
+    /// [`Error::InvalidInput`].
     fn check(&self, name: &str, value: &SecretString) -> Result<(), Error>;
 
     /// Creates the secret `name` with `value`, or replaces its value.

@@ -276,7 +276,6 @@ impl Request {
 
     /// Marks a request whose method is not idempotent as safe to repeat anyway (a
     /// `PATCH` that sets fields to given values).
-    #[allow(dead_code, reason = "for the Coder client's PATCH")]
     pub(crate) fn idempotent(mut self, idempotent: bool) -> Self {
         self.idempotent = idempotent;
         self
@@ -518,7 +517,7 @@ fn github_error_entry(entry: &serde_json::Value) -> Option<Validation> {
 pub(crate) fn parse_base_url(text: &str) -> Result<Url, Error> {
     let url = Url::parse(text.trim()).map_err(|err| Error::InvalidBaseUrl {
         url: text.to_owned(),
-        problem: format!("{err}; expected something like `https://api.github.com`"),
+        problem: format!("{err}; expected an absolute URL such as `https://api.github.com` or `https://coder.example.com`"),
     })?;
     let refuse = |problem: &str| Error::InvalidBaseUrl {
         url: without_query(&url),
