@@ -6,7 +6,9 @@ use std::convert::Infallible;
 use std::path::PathBuf;
 
 use clap::builder::RangedU64ValueParser;
-use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap::{
+    ArgGroup, ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum,
+};
 use secrecy::SecretString;
 
 /// The environment variable `sealpost open` reads the secret key from.
@@ -18,6 +20,12 @@ pub(crate) const GITHUB_API_URL_ENV: &str = "GITHUB_API_URL";
 /// The environment variables a GitHub token is read from, in this order (as `gh`).
 pub(crate) const GITHUB_TOKEN_ENVS: [&str; 2] = ["GH_TOKEN", "GITHUB_TOKEN"];
 
+/// The environment variable with the Coder deployment's URL (as the `coder` CLI).
+pub(crate) const CODER_URL_ENV: &str = "CODER_URL";
+
+/// The environment variable with the Coder session token (as the `coder` CLI).
+pub(crate) const CODER_TOKEN_ENV: &str = "CODER_SESSION_TOKEN";
+
 /// The environment variable that caps every wait between retries, in milliseconds:
 /// for tests against local servers, which should not wait a minute after a 429.
 pub(crate) const RETRY_MAX_WAIT_ENV: &str = "SEALPOST_RETRY_MAX_WAIT_MS";
@@ -25,7 +33,8 @@ pub(crate) const RETRY_MAX_WAIT_ENV: &str = "SEALPOST_RETRY_MAX_WAIT_MS";
 /// The most uploads `--concurrency` may ask for at once.
 pub(crate) const MAX_CONCURRENCY: u64 = 10;
 
-/// Seal secrets exactly as libsodium's `crypto_box_seal` does, and store them in GitHub.
+/// Seal secrets exactly as libsodium's `crypto_box_seal` does, and store them in GitHub and
+/// Coder.
 ///
 /// A sealed box can be opened only with the secret key matching the public key it was
 /// sealed to; it is the format GitHub requires for Actions, Codespaces and Dependabot
@@ -60,6 +69,10 @@ pub(crate) enum Command {
     /// Store, list and delete GitHub secrets (Actions, Codespaces, Dependabot).
     #[command(after_help = GITHUB_ENVIRONMENT)]
     Github(GithubArgs),
+
+    /// Create, list, show, update and delete Coder user secrets.
+    #[command(after_help = CODER_ENVIRONMENT)]
+    Coder(CoderArgs),
 }
 
 /// `sealpost keygen`.
@@ -328,6 +341,217 @@ Examples:
   sealpost github delete NPM_TOKEN --repo octo/hello
   sealpost github delete DB_URL --repo-id 1296269 --env production\n\n",
     github_environment!()
+);
+
+/// `sealpost coder`.
+#[derive(Args)]
+pub(crate) struct CoderArgs {
+    #[command(subcommand)]
+    pub(crate) command: CoderCommand,
+
+    /// The Coder deployment's URL, e.g. `https://coder.example.com` (`http://` is
+    /// allowed for a local server).
+    #[arg(long, value_name = "URL", env = CODER_URL_ENV, global = true)]
+    pub(crate) url: Option<String>,
+}
+
+/// The commands of `sealpost coder`.
+#[derive(Subcommand)]
+pub(crate) enum CoderCommand {
+    /// Your Coder user secrets: values your workspaces receive as environment variables
+    /// or files.
+    #[command(subcommand)]
+    Secrets(CoderSecretsCommand),
+}
+
+/// The commands of `sealpost coder secrets`.
+#[derive(Subcommand)]
+pub(crate) enum CoderSecretsCommand {
+    /// Create a secret.
+    #[command(after_help = CODER_CREATE_EXAMPLES)]
+    Create(CoderCreateArgs),
+
+    /// List the secrets (Coder never returns values).
+    #[command(after_help = CODER_LIST_EXAMPLES)]
+    List(CoderListArgs),
+
+    /// Show one secret (Coder never returns its value).
+    #[command(after_help = CODER_GET_EXAMPLES)]
+    Get(CoderGetArgs),
+
+    /// Change a secret's value, description, environment variable or file; what is not
+    /// given stays as it is.
+    #[command(after_help = CODER_UPDATE_EXAMPLES)]
+    Update(CoderUpdateArgs),
+
+    /// Delete a secret.
+    #[command(after_help = CODER_DELETE_EXAMPLES)]
+    Delete(CoderDeleteArgs),
+}
+
+/// Whose secrets, for every `coder secrets` command.
+#[derive(Args)]
+pub(crate) struct CoderUserArgs {
+    /// Whose secrets: `me` (the session token's user), a username or a user id.
+    #[arg(long, value_name = "USER", default_value = "me")]
+    pub(crate) user: String,
+}
+
+/// `sealpost coder secrets create`.
+#[derive(Args)]
+pub(crate) struct CoderCreateArgs {
+    /// The secret's name, unique among the user's secrets.
+    pub(crate) name: String,
+
+    /// The value. Without it, standard input is stored byte for byte, a trailing
+    /// newline included. Prefer standard input: a command line is visible to other
+    /// users of the machine.
+    #[arg(long, value_name = "VALUE", value_parser = secret)]
+    pub(crate) value: Option<SecretString>,
+
+    /// What the secret is for.
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) description: Option<String>,
+
+    /// The environment variable workspaces receive the value in, e.g. `NPM_TOKEN`.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) env_name: Option<String>,
+
+    /// The file workspaces receive the value in: `~/...` or an absolute path.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) file_path: Option<String>,
+
+    #[command(flatten)]
+    pub(crate) user: CoderUserArgs,
+
+    /// Print the created secret as JSON instead of a sentence.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `sealpost coder secrets list`.
+#[derive(Args)]
+pub(crate) struct CoderListArgs {
+    #[command(flatten)]
+    pub(crate) user: CoderUserArgs,
+
+    /// Print one JSON array instead of tab-separated lines.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `sealpost coder secrets get`.
+#[derive(Args)]
+pub(crate) struct CoderGetArgs {
+    /// The secret's name.
+    pub(crate) name: String,
+
+    #[command(flatten)]
+    pub(crate) user: CoderUserArgs,
+
+    /// Print one JSON object instead of `field: value` lines.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `sealpost coder secrets update`.
+#[derive(Args)]
+#[command(group(
+    ArgGroup::new("change")
+        .args(["value", "value_stdin", "description", "env_name", "file_path"])
+        .required(true)
+        .multiple(true)
+))]
+pub(crate) struct CoderUpdateArgs {
+    /// The secret's name (a secret cannot be renamed).
+    pub(crate) name: String,
+
+    /// A new value. Prefer `--value-stdin`: a command line is visible to other users of
+    /// the machine.
+    #[arg(long, value_name = "VALUE", value_parser = secret, conflicts_with = "value_stdin")]
+    pub(crate) value: Option<SecretString>,
+
+    /// Read the new value from standard input, byte for byte.
+    #[arg(long)]
+    pub(crate) value_stdin: bool,
+
+    /// A new description; `""` removes it.
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) description: Option<String>,
+
+    /// A new environment variable; `""` stops giving the value in one.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) env_name: Option<String>,
+
+    /// A new file; `""` stops writing the value to a file.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) file_path: Option<String>,
+
+    #[command(flatten)]
+    pub(crate) user: CoderUserArgs,
+
+    /// Print the changed secret as JSON instead of a sentence.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `sealpost coder secrets delete`.
+#[derive(Args)]
+pub(crate) struct CoderDeleteArgs {
+    /// The secret's name.
+    pub(crate) name: String,
+
+    #[command(flatten)]
+    pub(crate) user: CoderUserArgs,
+}
+
+/// The environment variables of every `coder` command, for the end of their help.
+macro_rules! coder_environment {
+    () => {
+        "Environment:
+  CODER_URL            The deployment's URL, when --url is not given.
+  CODER_SESSION_TOKEN  The session token (`coder login`, or `coder tokens create`)."
+    };
+}
+
+const CODER_ENVIRONMENT: &str = coder_environment!();
+
+const CODER_CREATE_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  printf %s \"$NPM_TOKEN\" | sealpost coder secrets create npm --env-name NPM_TOKEN
+  sealpost coder secrets create kubeconfig --file-path ~/.kube/config < kubeconfig.yaml\n\n",
+    coder_environment!()
+);
+
+const CODER_LIST_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  sealpost coder secrets list
+  sealpost coder secrets list --user alice --json\n\n",
+    coder_environment!()
+);
+
+const CODER_GET_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  sealpost coder secrets get npm --json\n\n",
+    coder_environment!()
+);
+
+const CODER_UPDATE_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  printf %s \"$NEW_TOKEN\" | sealpost coder secrets update npm --value-stdin
+  sealpost coder secrets update npm --description \"npm (read-only)\" --file-path \"\"\n\n",
+    coder_environment!()
+);
+
+const CODER_DELETE_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  sealpost coder secrets delete npm\n\n",
+    coder_environment!()
 );
 
 const KEYGEN_EXAMPLES: &str = "\

@@ -66,6 +66,10 @@ pub(crate) enum Error {
         variables: &'static str,
     },
 
+    /// No Coder URL, from `--url` or the environment.
+    #[error("no Coder URL: set CODER_URL or give --url, e.g. https://coder.example.com")]
+    MissingCoderUrl,
+
     /// A token variable holds bytes that are not UTF-8.
     #[error("environment variable {variable} is not valid UTF-8, so it cannot hold a token")]
     TokenNotUnicode {

@@ -1,5 +1,6 @@
 //! One module per command; each takes its resolved settings and does its job.
 
+mod coder;
 mod github;
 mod keygen;
 mod open;
@@ -15,5 +16,6 @@ pub(crate) fn run(settings: Settings) -> Result<(), Error> {
         Settings::Seal(settings) => seal::run(&settings),
         Settings::Open(settings) => open::run(&settings),
         Settings::Github(settings) => github::run(settings),
+        Settings::Coder(settings) => coder::run(settings),
     }
 }

@@ -2,6 +2,7 @@
 //! needs: keys parsed, sources decided, conflicts refused. Commands never look at
 //! clap's types.
 
+mod coder;
 mod github;
 
 use std::time::Duration;
@@ -12,6 +13,9 @@ use sealpost_client::RetryPolicy;
 use sealpost_seal::{PublicKey, SecretKey};
 use secrecy::{ExposeSecret, SecretString};
 
+pub(crate) use self::coder::{
+    CoderConnection, CoderSettings, CoderTask, CreateSettings, UpdateSettings,
+};
 pub(crate) use self::github::{
     DeleteSettings, GithubConnection, GithubSettings, GithubTask, ListSettings, Scope,
     SetManySettings, SetSettings, Sharing,
@@ -29,6 +33,8 @@ pub(crate) enum Settings {
     Open(OpenSettings),
     /// `sealpost github ...`.
     Github(GithubSettings),
+    /// `sealpost coder secrets ...`.
+    Coder(CoderSettings),
 }
 
 /// What `keygen` prints.
@@ -103,6 +109,7 @@ impl Settings {
                 Settings::Open(OpenSettings { secret_key })
             }
             Command::Github(args) => Settings::Github(GithubSettings::resolve(args, retry)?),
+            Command::Coder(args) => Settings::Coder(CoderSettings::resolve(args, retry)?),
         })
     }
 }

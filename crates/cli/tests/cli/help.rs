@@ -54,6 +54,21 @@ fn github_delete_help() {
 }
 
 #[test]
+fn coder_help() {
+    insta::assert_snapshot!(help(&["coder", "--help"]));
+}
+
+#[test]
+fn coder_secrets_help() {
+    for command in ["create", "list", "get", "update", "delete"] {
+        insta::assert_snapshot!(
+            format!("coder_secrets_{command}_help"),
+            help(&["coder", "secrets", command, "--help"])
+        );
+    }
+}
+
+#[test]
 fn the_retry_knob_for_tests_is_not_in_the_help() {
     for args in [&["--help"][..], &["github", "set", "--help"]] {
         assert!(!help(args).contains("retry"), "{args:?}");
