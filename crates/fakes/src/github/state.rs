@@ -1,0 +1,130 @@
+//! What the fake GitHub knows: its settings, a key pair and the secrets of every scope,
+//! and the log of requests.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use super::scope::Scope;
+use super::types::{Fault, PublishedKey, Stored, When};
+use crate::log::LoggedRequest;
+use crate::sodium::Keypair;
+use crate::time::now_rfc3339;
+
+/// Settings fixed when the fake starts.
+#[derive(Debug, Clone)]
+pub(crate) struct Config {
+    /// The token every request must carry.
+    pub(crate) token: String,
+    pub(crate) faults: Vec<(When, Fault)>,
+    /// Rotate a scope's key once, right after this many values were stored in it.
+    pub(crate) rotate_after: Option<usize>,
+    /// The most items one page of a list holds (GitHub: 100).
+    pub(crate) page_size_limit: usize,
+    /// Repositories the fake knows by name: id → `owner/name`.
+    pub(crate) repositories: BTreeMap<u64, String>,
+}
+
+/// Everything behind the lock.
+#[derive(Debug, Default)]
+pub(crate) struct Inner {
+    pub(crate) scopes: BTreeMap<Scope, ScopeState>,
+    pub(crate) log: Vec<LoggedRequest>,
+    /// `PUT`s of secrets so far, faulty ones included.
+    pub(crate) puts: usize,
+    /// Secrets that were `PUT` at least once (for [`When::FirstPutOfEachSecret`]).
+    pub(crate) put_before: HashSet<(Scope, String)>,
+    /// The last key id given out; ids are unique across scopes, so a value sealed to
+    /// one scope's key is never taken in another.
+    last_key_id: u64,
+}
+
+/// One scope: its current key pair and its secrets.
+#[derive(Debug)]
+pub(crate) struct ScopeState {
+    pub(crate) key_id: String,
+    pub(crate) keypair: Keypair,
+    pub(crate) secrets: BTreeMap<String, StoredSecret>,
+    /// Values stored in this scope so far (for `rotate_after`).
+    pub(crate) values_stored: usize,
+}
+
+impl ScopeState {
+    pub(crate) fn published(&self) -> PublishedKey {
+        PublishedKey {
+            key_id: self.key_id.clone(),
+            key: self.keypair.public(),
+        }
+    }
+}
+
+/// A secret with the times the API reports.
+#[derive(Debug, Clone)]
+pub(crate) struct StoredSecret {
+    pub(crate) stored: Stored,
+    pub(crate) created_at: String,
+    pub(crate) updated_at: String,
+}
+
+impl StoredSecret {
+    /// A secret stored now.
+    pub(crate) fn new(stored: Stored) -> Self {
+        let now = now_rfc3339();
+        StoredSecret {
+            stored,
+            created_at: now.clone(),
+            updated_at: now,
+        }
+    }
+}
+
+/// The state shared by the handler and the [`FakeGitHub`](super::FakeGitHub) a test holds.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) config: Config,
+    inner: Mutex<Inner>,
+}
+
+impl Shared {
+    pub(crate) fn new(config: Config) -> Self {
+        Shared {
+            config,
+            inner: Mutex::new(Inner::default()),
+        }
+    }
+
+    /// The state. A panic while it was locked (a bug in a handler) leaves nothing
+    /// half-changed that a test could not see, so the poison is ignored.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Inner {
+    /// The state of `scope`, made with a fresh key pair on first use.
+    pub(crate) fn scope(&mut self, scope: &Scope) -> &mut ScopeState {
+        let last_key_id = &mut self.last_key_id;
+        self.scopes
+            .entry(scope.clone())
+            .or_insert_with(|| ScopeState {
+                key_id: next_key_id(last_key_id),
+                keypair: Keypair::generate(),
+                secrets: BTreeMap::new(),
+                values_stored: 0,
+            })
+    }
+
+    /// Gives `scope` a new key pair and key id, as GitHub does when it rotates keys.
+    pub(crate) fn rotate(&mut self, scope: &Scope) -> PublishedKey {
+        let key_id = next_key_id(&mut self.last_key_id);
+        let state = self.scope(scope);
+        state.key_id = key_id;
+        state.keypair = Keypair::generate();
+        state.published()
+    }
+}
+
+/// The next key id: shaped like GitHub's (a long decimal number), unique in this fake.
+fn next_key_id(last: &mut u64) -> String {
+    *last += 1;
+    format!("5682501672425{:05}", *last)
+}

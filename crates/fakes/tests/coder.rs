@@ -1,0 +1,217 @@
+//! The fake Coder itself: it keeps what it is sent, validates as Coder does, and
+//! answers conflicts, unknown secrets and bad tokens with Coder's error shape.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use reqwest::{Method, StatusCode};
+use sealpost_fakes::{FakeCoder, Fault};
+use serde_json::{Value, json};
+
+async fn call(
+    coder: &FakeCoder,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut request = reqwest::Client::new()
+        .request(method, format!("{}{path}", coder.url()))
+        .header("coder-session-token", coder.token());
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+const SECRETS: &str = "/api/v2/users/me/secrets";
+
+#[tokio::test]
+async fn create_list_get_update_delete() {
+    let coder = FakeCoder::start().await.unwrap();
+    let (status, created) = call(
+        &coder,
+        Method::POST,
+        SECRETS,
+        Some(json!({"name": "npm token", "value": "v1\n", "env_name": "NPM_TOKEN"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(created["name"], "npm token");
+    assert_eq!(created["env_name"], "NPM_TOKEN");
+    assert_eq!(created["file_path"], "");
+    assert!(created.get("value").is_none());
+    let id = created["id"].as_str().unwrap().to_owned();
+
+    // By username and by user id too; the name percent-encoded in the path.
+    for user in ["me", coder.username(), coder.user_id()] {
+        let (status, got) = call(
+            &coder,
+            Method::GET,
+            &format!("/api/v2/users/{user}/secrets/npm%20token"),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{user}");
+        assert_eq!(got["id"], id.as_str());
+    }
+    let (_, listed) = call(&coder, Method::GET, SECRETS, None).await;
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+
+    // Only the fields given change; "" clears.
+    let patch =
+        json!({"value": "v2", "env_name": "", "file_path": "~/.npmrc", "description": null});
+    let (status, updated) = call(
+        &coder,
+        Method::PATCH,
+        &format!("{SECRETS}/npm%20token"),
+        Some(patch),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(updated["env_name"], "");
+    assert_eq!(updated["file_path"], "~/.npmrc");
+    let secret = coder.secret("npm token").unwrap();
+    assert_eq!(secret.value, "v2");
+    assert_eq!(secret.writes, 2);
+    assert!(!format!("{secret:?}").contains("v2\""));
+
+    let (status, _) = call(
+        &coder,
+        Method::DELETE,
+        &format!("{SECRETS}/npm%20token"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, missing) = call(
+        &coder,
+        Method::DELETE,
+        &format!("{SECRETS}/npm%20token"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(missing["message"].is_string());
+    assert!(coder.names().is_empty());
+}
+
+#[tokio::test]
+async fn refuses_what_coder_refuses_with_every_field() {
+    let coder = FakeCoder::start().await.unwrap();
+    coder.insert("taken", "v");
+    let (status, body) = call(
+        &coder,
+        Method::PATCH,
+        &format!("{SECRETS}/taken"),
+        Some(json!({"env_name": "TAKEN", "file_path": "/t"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let bad = json!({"name": " padded", "value": "", "env_name": "PATH", "file_path": "relative"});
+    let (status, body) = call(&coder, Method::POST, SECRETS, Some(bad)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["message"], "Validation failed.");
+    let fields: Vec<&str> = body["validations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["name", "value", "env_name", "file_path"]);
+    assert_eq!(
+        body["validations"][2]["detail"],
+        "PATH is a reserved environment variable name"
+    );
+
+    for (conflicting, field) in [
+        (json!({"name": "taken", "value": "v"}), "name"),
+        (
+            json!({"name": "other", "value": "v", "env_name": "TAKEN"}),
+            "env_name",
+        ),
+        (
+            json!({"name": "other", "value": "v", "file_path": "/t"}),
+            "file_path",
+        ),
+    ] {
+        let (status, body) = call(&coder, Method::POST, SECRETS, Some(conflicting)).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert_eq!(body["validations"][0]["field"], field);
+    }
+    coder.insert("other", "v");
+    let (status, _) = call(
+        &coder,
+        Method::PATCH,
+        &format!("{SECRETS}/other"),
+        Some(json!({"env_name": "TAKEN"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    let (status, body) = call(
+        &coder,
+        Method::PATCH,
+        &format!("{SECRETS}/taken"),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(
+        (status, body["message"].as_str()),
+        (
+            StatusCode::BAD_REQUEST,
+            Some("At least one field must be provided.")
+        )
+    );
+    let (status, body) = call(
+        &coder,
+        Method::PATCH,
+        &format!("{SECRETS}/taken"),
+        Some(json!({"name": "renamed"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["detail"].as_str().unwrap().contains("name"));
+    let (status, _) = call(
+        &coder,
+        Method::PATCH,
+        &format!("{SECRETS}/nothing"),
+        Some(json!({"value": "v"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = call(&coder, Method::GET, "/api/v2/users/bob/secrets", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(coder.names(), ["other", "taken"]);
+    assert_eq!(coder.secret("other").unwrap().env_name, "");
+
+    let anonymous = reqwest::get(format!("{}{SECRETS}", coder.url()))
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[test]
+fn faults_on_writes_from_a_spawned_fake() {
+    let coder = FakeCoder::builder()
+        .fail_first_writes(1, Fault::TooManyRequests { retry_after: 3 })
+        .spawn()
+        .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let body = json!({"name": "A", "value": "v"});
+        let (status, _) = call(&coder, Method::GET, SECRETS, None).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _) = call(&coder, Method::POST, SECRETS, Some(body.clone())).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        let (status, _) = call(&coder, Method::POST, SECRETS, Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED);
+    });
+    let statuses: Vec<u16> = coder.requests().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [200, 429, 201]);
+    assert_eq!(coder.secret("A").unwrap().value, "v");
+}

@@ -1,0 +1,237 @@
+//! The whole job, end to end, on this machine: no token, no network.
+//!
+//! ```sh
+//! cargo run --example demo
+//! ```
+//!
+//! The demo starts a local fake GitHub (from `crates/fakes`) that does what GitHub does
+//! with a secret: it publishes a public key for each place secrets live, and opens every
+//! value it receives with its secret key, using libsodium, the reference implementation
+//! of sealed boxes. Then, through sealpost's public API, exactly as a program talking to
+//! api.github.com would, it stores:
+//!
+//! 1. a user Codespaces secret, usable in one repository's codespaces,
+//! 2. an organization Actions secret, visible to two selected repositories,
+//! 3. an environment secret of a repository's `production` environment,
+//!
+//! and prints, for each, what the server decrypted (masked: a secret is never printed)
+//! and whether it is byte for byte what was sent. Then it does the same with a local
+//! fake Coder:
+//!
+//! 4. a Coder user secret that workspaces receive as `$NPM_TOKEN`.
+//!
+//! It exits with 0 if every value arrived intact.
+//!
+//! To do the same against GitHub and Coder themselves, see the `user_secret`,
+//! `org_secret`, `environment_secret` and `coder_secret` examples.
+
+use std::error::Error;
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use sealpost::client::PutOutcome;
+use sealpost::client::coder;
+use sealpost::client::github::{self, App, Repo, Visibility};
+use sealpost_fakes::{FakeCoder, FakeGitHub, Scope};
+
+/// The values the demo stores. Made up for the demo; they are never printed.
+pub(crate) const NPM_TOKEN: &str = "npm_dEm0t0kEnN0tR3aL4uS3xYz";
+pub(crate) const DEPLOY_KEY: &str =
+    "-----BEGIN OPENSSH PRIVATE KEY-----\ndemo-only-not-a-key\n-----END OPENSSH PRIVATE KEY-----\n";
+pub(crate) const DATABASE_URL: &str = "postgres://app:pässwörd-🔑@db.internal:5432/app";
+pub(crate) const CODER_NPM_TOKEN: &str = "npm_c0derW0rkspAc3T0k3nD3m0";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run(&mut io::stdout()).await {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => {
+            eprintln!("demo: a value the server decrypted differs from the one sent");
+            ExitCode::FAILURE
+        }
+        Err(err) => {
+            eprintln!("demo: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs the demo, writing its report to `out`; `Ok(true)` if every secret arrived intact.
+pub(crate) async fn run(out: &mut impl Write) -> Result<bool, Box<dyn Error>> {
+    // The server: a fake GitHub on 127.0.0.1, with a real key pair per scope.
+    let server = FakeGitHub::start().await?;
+    writeln!(out, "A local fake GitHub is listening at {}.", server.url())?;
+    writeln!(
+        out,
+        "It opens every value it receives with libsodium's crypto_box_seal_open.\n"
+    )?;
+
+    // The client: what a program uses against api.github.com, with two changes: the base
+    // URL (left out, it is GitHub's), and the token (a real one: GH_TOKEN).
+    let gh = github::Client::builder()
+        .token(server.token())
+        .base_url(server.url())
+        .build()?;
+
+    // 1. A user Codespaces secret: the name is required; here a value and the one
+    //    repository whose codespaces may use it.
+    let outcome = gh
+        .user_codespaces_secret("NPM_TOKEN")
+        .value(NPM_TOKEN)
+        .repositories([1_296_269])
+        .send()
+        .await?;
+    writeln!(
+        out,
+        "1. user Codespaces secret NPM_TOKEN ({})",
+        said(outcome)
+    )?;
+    let mut all_match = check(out, &server, &Scope::user(), "NPM_TOKEN", NPM_TOKEN)?;
+
+    // 2. An organization secret: app, organization, name and visibility are required;
+    //    the repositories are part of `Visibility::Selected`, so they cannot be given
+    //    with another visibility.
+    let outcome = gh
+        .org_secret(
+            App::Actions,
+            "acme",
+            "DEPLOY_KEY",
+            Visibility::selected([1_296_269, 1_296_270]),
+        )
+        .value(DEPLOY_KEY)
+        .send()
+        .await?;
+    writeln!(
+        out,
+        "2. organization secret acme/DEPLOY_KEY ({})",
+        said(outcome)
+    )?;
+    let org = Scope::org("actions", "acme");
+    all_match &= check(out, &server, &org, "DEPLOY_KEY", DEPLOY_KEY)?;
+
+    // 3. An environment secret: repository, environment, name and value are all
+    //    required; without `.value(...)`, `send` does not exist and this does not compile.
+    let outcome = gh
+        .environment_secret(
+            Repo::name("octocat", "hello-world"),
+            "production",
+            "DATABASE_URL",
+        )
+        .value(DATABASE_URL)
+        .send()
+        .await?;
+    writeln!(
+        out,
+        "3. environment secret octocat/hello-world production/DATABASE_URL ({})",
+        said(outcome)
+    )?;
+    let production = Scope::environment("octocat", "hello-world", "production");
+    all_match &= check(out, &server, &production, "DATABASE_URL", DATABASE_URL)?;
+
+    all_match &= coder_secret(out).await?;
+
+    writeln!(
+        out,
+        "{}",
+        if all_match {
+            "Every secret arrived intact: each server holds exactly what was sent."
+        } else {
+            "MISMATCH: a server holds something other than what was sent."
+        }
+    )?;
+    Ok(all_match)
+}
+
+/// 4. A Coder user secret. Coder takes the value itself (over the deployment's TLS)
+///    and keeps it encrypted at rest, so there is nothing to seal on this side.
+async fn coder_secret(out: &mut impl Write) -> Result<bool, Box<dyn Error>> {
+    let server = FakeCoder::start().await?;
+    writeln!(
+        out,
+        "A local fake Coder is listening at {}.\n",
+        server.url()
+    )?;
+    let coder = coder::Client::builder(server.url())
+        .token(server.token())
+        .build()?;
+
+    // Name and value are required (the arguments); env_name, file_path and
+    // description are optional.
+    let created = coder
+        .my_secrets()
+        .create("npm", CODER_NPM_TOKEN)
+        .env_name("NPM_TOKEN")
+        .send()
+        .await?;
+    writeln!(
+        out,
+        "4. Coder user secret npm (201 Created, id {})",
+        created.id
+    )?;
+    let Some(stored) = server.secret("npm") else {
+        writeln!(out, "   the server has no secret npm\n")?;
+        return Ok(false);
+    };
+    writeln!(out, "   workspaces  ${}", stored.env_name)?;
+    Ok(compare(
+        out,
+        "received",
+        stored.value.as_bytes(),
+        CODER_NPM_TOKEN,
+    )?)
+}
+
+/// Prints what the server stored for `name` in `scope` and whether it is `sent`.
+fn check(
+    out: &mut impl Write,
+    server: &FakeGitHub,
+    scope: &Scope,
+    name: &str,
+    sent: &str,
+) -> io::Result<bool> {
+    let Some(stored) = server.stored(scope, name) else {
+        writeln!(out, "   the server has no secret {name} at {scope}\n")?;
+        return Ok(false);
+    };
+    writeln!(out, "   stored at   {scope}/{name}")?;
+    writeln!(out, "   sealed to   key {}", stored.key_id)?;
+    if let Some(visibility) = &stored.visibility {
+        writeln!(out, "   visibility  {visibility}")?;
+    }
+    if let Some(repositories) = &stored.repositories {
+        writeln!(out, "   repos       {repositories:?}")?;
+    }
+    compare(out, "decrypted", &stored.plaintext, sent)
+}
+
+/// Prints what the server holds (masked) and whether it is byte for byte `sent`.
+fn compare(out: &mut impl Write, held: &str, value: &[u8], sent: &str) -> io::Result<bool> {
+    let matches = value == sent.as_bytes();
+    writeln!(out, "   {held:<11} {} ({} bytes)", mask(value), value.len())?;
+    writeln!(
+        out,
+        "   matches     {}\n",
+        if matches { "yes" } else { "NO" }
+    )?;
+    Ok(matches)
+}
+
+/// The first two characters of a value of eight or more, then stars: enough to
+/// recognise a value, never enough to use it.
+fn mask(value: &[u8]) -> String {
+    let text = String::from_utf8_lossy(value);
+    let shown = if text.chars().count() >= 8 { 2 } else { 0 };
+    let head: String = text
+        .chars()
+        .take(shown)
+        .filter(|c| !c.is_control())
+        .collect();
+    format!("{head}{}", "*".repeat(10))
+}
+
+fn said(outcome: PutOutcome) -> &'static str {
+    match outcome {
+        PutOutcome::Created => "201 Created",
+        PutOutcome::Updated => "204 Updated",
+    }
+}
