@@ -33,7 +33,7 @@ pub(crate) const RETRY_MAX_WAIT_ENV: &str = "SEALPOST_RETRY_MAX_WAIT_MS";
 /// The most uploads `--concurrency` may ask for at once.
 pub(crate) const MAX_CONCURRENCY: u64 = 10;
 
-/// Seal secrets exactly as libsodium's `crypto_box_seal` does, and store them in GitHub and
+/// Seal secrets exactly as libsodium's `crypto_box_seal` does; store secrets in GitHub and
 /// Coder.
 ///
 /// A sealed box can be opened only with the secret key matching the public key it was
