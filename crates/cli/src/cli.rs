@@ -3,14 +3,38 @@
 //! bad key gets our one-line error rather than a usage error that echoes the value.
 
 use std::convert::Infallible;
+use std::path::PathBuf;
 
-use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap::builder::RangedU64ValueParser;
+use clap::{
+    ArgGroup, ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum,
+};
 use secrecy::SecretString;
 
 /// The environment variable `sealpost open` reads the secret key from.
 pub(crate) const SECRET_KEY_ENV: &str = "SEALPOST_SECRET_KEY";
 
-/// Seal secrets exactly as libsodium's `crypto_box_seal` does.
+/// The environment variable with GitHub's API URL (as in GitHub Actions and `gh`).
+pub(crate) const GITHUB_API_URL_ENV: &str = "GITHUB_API_URL";
+
+/// The environment variables a GitHub token is read from, in this order (as `gh`).
+pub(crate) const GITHUB_TOKEN_ENVS: [&str; 2] = ["GH_TOKEN", "GITHUB_TOKEN"];
+
+/// The environment variable with the Coder deployment's URL (as the `coder` CLI).
+pub(crate) const CODER_URL_ENV: &str = "CODER_URL";
+
+/// The environment variable with the Coder session token (as the `coder` CLI).
+pub(crate) const CODER_TOKEN_ENV: &str = "CODER_SESSION_TOKEN";
+
+/// The environment variable that caps every wait between retries, in milliseconds:
+/// for tests against local servers, which should not wait a minute after a 429.
+pub(crate) const RETRY_MAX_WAIT_ENV: &str = "SEALPOST_RETRY_MAX_WAIT_MS";
+
+/// The most uploads `--concurrency` may ask for at once.
+pub(crate) const MAX_CONCURRENCY: u64 = 10;
+
+/// Seal secrets exactly as libsodium's `crypto_box_seal` does; store secrets in GitHub and
+/// Coder.
 ///
 /// A sealed box can be opened only with the secret key matching the public key it was
 /// sealed to; it is the format GitHub requires for Actions, Codespaces and Dependabot
@@ -20,6 +44,11 @@ pub(crate) const SECRET_KEY_ENV: &str = "SEALPOST_SECRET_KEY";
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
+
+    /// Caps every wait between retries, in milliseconds (for tests against local
+    /// servers). A server's `Retry-After` is still honoured.
+    #[arg(long, value_name = "MS", env = RETRY_MAX_WAIT_ENV, global = true, hide = true)]
+    pub(crate) retry_max_wait_ms: Option<u64>,
 }
 
 /// The commands of `sealpost`.
@@ -36,6 +65,14 @@ pub(crate) enum Command {
     /// Open a base64 sealed box read from standard input, and print its plaintext.
     #[command(after_help = OPEN_EXAMPLES)]
     Open(OpenArgs),
+
+    /// Store, list and delete GitHub secrets (Actions, Codespaces, Dependabot).
+    #[command(after_help = GITHUB_ENVIRONMENT)]
+    Github(GithubArgs),
+
+    /// Create, list, show, update and delete Coder user secrets.
+    #[command(after_help = CODER_ENVIRONMENT)]
+    Coder(CoderArgs),
 }
 
 /// `sealpost keygen`.
@@ -76,6 +113,446 @@ pub(crate) struct OpenArgs {
     )]
     pub(crate) secret_key: SecretString,
 }
+
+/// `sealpost github`.
+#[derive(Args)]
+pub(crate) struct GithubArgs {
+    #[command(subcommand)]
+    pub(crate) command: GithubCommand,
+
+    /// GitHub's API URL: `https://HOST/api/v3` for GitHub Enterprise Server, or
+    /// `http://127.0.0.1:PORT` for a local test server.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = GITHUB_API_URL_ENV,
+        default_value = sealpost_client::github::DEFAULT_BASE_URL,
+        global = true
+    )]
+    pub(crate) api_url: String,
+}
+
+/// The commands of `sealpost github`.
+#[derive(Subcommand)]
+pub(crate) enum GithubCommand {
+    /// Create or update a secret, or every secret of a dotenv file.
+    ///
+    /// The value is sealed to the scope's public key before it leaves the machine.
+    #[command(after_help = GITHUB_SET_EXAMPLES)]
+    Set(GithubSetArgs),
+
+    /// List the secrets of a scope: names and dates (GitHub never returns values).
+    #[command(after_help = GITHUB_LIST_EXAMPLES)]
+    List(GithubListArgs),
+
+    /// Delete a secret.
+    #[command(after_help = GITHUB_DELETE_EXAMPLES)]
+    Delete(GithubDeleteArgs),
+}
+
+/// Where GitHub keeps the secrets: exactly one of `--user`, `--org`, `--repo` and
+/// `--repo-id` (the last with `--env`).
+#[derive(Args)]
+#[group(id = "scope", required = true, multiple = false)]
+#[command(next_help_heading = "Scope")]
+pub(crate) struct ScopeArgs {
+    /// Your own Codespaces secrets.
+    #[arg(short = 'u', long)]
+    pub(crate) user: bool,
+
+    /// An organization's secrets.
+    #[arg(short = 'o', long, value_name = "ORG")]
+    pub(crate) org: Option<String>,
+
+    /// A repository's secrets, or with `--env` those of one of its environments.
+    #[arg(short = 'R', long, value_name = "OWNER/REPO")]
+    pub(crate) repo: Option<String>,
+
+    /// The repository of `--env`, by numeric id instead of name.
+    #[arg(long, value_name = "ID", requires = "env")]
+    pub(crate) repo_id: Option<u64>,
+}
+
+/// The flags every `github` command shares besides the scope.
+#[derive(Args)]
+#[group(skip)]
+#[command(next_help_heading = "Scope")]
+pub(crate) struct PlaceArgs {
+    /// An environment's secrets (Actions), in the repository of `--repo` or `--repo-id`.
+    #[arg(short = 'e', long, value_name = "ENV", conflicts_with_all = ["user", "org"])]
+    pub(crate) env: Option<String>,
+
+    /// Which secrets: Actions, Codespaces or Dependabot. Default: `codespaces` with
+    /// `--user` (the only kind a user has), `actions` otherwise.
+    #[arg(short = 'a', long, value_enum)]
+    pub(crate) app: Option<AppArg>,
+}
+
+/// `--app`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum AppArg {
+    /// GitHub Actions.
+    Actions,
+    /// GitHub Codespaces.
+    Codespaces,
+    /// Dependabot.
+    Dependabot,
+}
+
+/// `--visibility`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum VisibilityArg {
+    /// Every repository of the organization.
+    All,
+    /// The organization's private and internal repositories.
+    Private,
+    /// Only the repositories of `--repos`.
+    Selected,
+}
+
+/// `sealpost github set`.
+#[derive(Args)]
+pub(crate) struct GithubSetArgs {
+    /// The secret's name: ASCII letters, digits and `_`, not starting with a digit or
+    /// `GITHUB_`.
+    #[arg(required_unless_present = "env_file", conflicts_with = "env_file")]
+    pub(crate) name: Option<String>,
+
+    /// The value. Without it, standard input is stored byte for byte, a trailing
+    /// newline included. Prefer standard input: a command line is visible to other
+    /// users of the machine.
+    #[arg(
+        short = 'b',
+        long,
+        value_name = "VALUE",
+        value_parser = secret,
+        conflicts_with = "env_file"
+    )]
+    pub(crate) body: Option<SecretString>,
+
+    /// Store every `NAME=VALUE` of a dotenv file. Every name is checked before anything
+    /// is uploaded; one failed upload does not stop the others. `$NAME` and `${NAME}` in
+    /// values are expanded as dotenv does; single-quote a value to keep a `$`.
+    #[arg(short = 'f', long, value_name = "FILE")]
+    pub(crate) env_file: Option<PathBuf>,
+
+    /// How many uploads of `--env-file` run at once, from 1 to 10 [default: 4].
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = RangedU64ValueParser::<usize>::new().range(1..=MAX_CONCURRENCY),
+        // Not `requires = "env_file"`: clap waives that when NAME, which conflicts with
+        // `--env-file`, is given.
+        conflicts_with = "name"
+    )]
+    pub(crate) concurrency: Option<usize>,
+
+    /// Which repositories of the organization may use the secret. Default: `private`,
+    /// or `selected` with `--repos`.
+    #[arg(short = 'v', long, value_enum, conflicts_with_all = ["user", "repo", "repo_id"])]
+    pub(crate) visibility: Option<VisibilityArg>,
+
+    /// The repositories that may use the secret (organization or user secrets), by
+    /// numeric id or as `OWNER/NAME`, separated by commas.
+    #[arg(
+        short = 'r',
+        long,
+        value_name = "REPOS",
+        value_delimiter = ',',
+        num_args = 1,
+        conflicts_with_all = ["repo", "repo_id"]
+    )]
+    pub(crate) repos: Option<Vec<String>>,
+
+    /// Print the sealed value as base64 instead of storing it. The scope's public key
+    /// is fetched; nothing is stored.
+    #[arg(long, conflicts_with_all = ["env_file", "visibility", "repos"])]
+    pub(crate) no_store: bool,
+
+    #[command(flatten)]
+    pub(crate) scope: ScopeArgs,
+
+    #[command(flatten)]
+    pub(crate) place: PlaceArgs,
+}
+
+/// `sealpost github list`.
+#[derive(Args)]
+pub(crate) struct GithubListArgs {
+    /// Print one JSON array of `{"name", "created_at", "updated_at", "visibility"}`
+    /// instead of tab-separated lines.
+    #[arg(long)]
+    pub(crate) json: bool,
+
+    #[command(flatten)]
+    pub(crate) scope: ScopeArgs,
+
+    #[command(flatten)]
+    pub(crate) place: PlaceArgs,
+}
+
+/// `sealpost github delete`.
+#[derive(Args)]
+pub(crate) struct GithubDeleteArgs {
+    /// The secret's name.
+    pub(crate) name: String,
+
+    #[command(flatten)]
+    pub(crate) scope: ScopeArgs,
+
+    #[command(flatten)]
+    pub(crate) place: PlaceArgs,
+}
+
+/// The environment variables of every `github` command, for the end of their help.
+macro_rules! github_environment {
+    () => {
+        "Environment:
+  GH_TOKEN, GITHUB_TOKEN  The token, tried in this order: a personal access token with access to
+                          the secrets, a GitHub App token, or Actions' GITHUB_TOKEN.
+  GITHUB_API_URL          The API URL, when --api-url is not given."
+    };
+}
+
+const GITHUB_ENVIRONMENT: &str = github_environment!();
+
+const GITHUB_SET_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  printf %s \"$NPM_TOKEN\" | sealpost github set NPM_TOKEN --repo octo/hello
+  sealpost github set DB_URL --repo octo/hello --env production < db-url.txt
+  sealpost github set NPM_TOKEN --org acme --app codespaces --repos octo/hello,1296269 < token
+  sealpost github set --env-file .env --org acme --visibility all
+  sealpost github set NPM_TOKEN --user --no-store < token\n\n",
+    github_environment!()
+);
+
+const GITHUB_LIST_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  sealpost github list --repo octo/hello --app dependabot
+  sealpost github list --org acme --json\n\n",
+    github_environment!()
+);
+
+const GITHUB_DELETE_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  sealpost github delete NPM_TOKEN --repo octo/hello
+  sealpost github delete DB_URL --repo-id 1296269 --env production\n\n",
+    github_environment!()
+);
+
+/// `sealpost coder`.
+#[derive(Args)]
+pub(crate) struct CoderArgs {
+    #[command(subcommand)]
+    pub(crate) command: CoderCommand,
+
+    /// The Coder deployment's URL, e.g. `https://coder.example.com` (`http://` is
+    /// allowed for a local server).
+    #[arg(long, value_name = "URL", env = CODER_URL_ENV, global = true)]
+    pub(crate) url: Option<String>,
+}
+
+/// The commands of `sealpost coder`.
+#[derive(Subcommand)]
+pub(crate) enum CoderCommand {
+    /// Your Coder user secrets: values your workspaces receive as environment variables
+    /// or files.
+    #[command(subcommand)]
+    Secrets(CoderSecretsCommand),
+}
+
+/// The commands of `sealpost coder secrets`.
+#[derive(Subcommand)]
+pub(crate) enum CoderSecretsCommand {
+    /// Create a secret.
+    #[command(after_help = CODER_CREATE_EXAMPLES)]
+    Create(CoderCreateArgs),
+
+    /// List the secrets (Coder never returns values).
+    #[command(after_help = CODER_LIST_EXAMPLES)]
+    List(CoderListArgs),
+
+    /// Show one secret (Coder never returns its value).
+    #[command(after_help = CODER_GET_EXAMPLES)]
+    Get(CoderGetArgs),
+
+    /// Change a secret's value, description, environment variable or file; what is not
+    /// given stays as it is.
+    #[command(after_help = CODER_UPDATE_EXAMPLES)]
+    Update(CoderUpdateArgs),
+
+    /// Delete a secret.
+    #[command(after_help = CODER_DELETE_EXAMPLES)]
+    Delete(CoderDeleteArgs),
+}
+
+/// Whose secrets, for every `coder secrets` command.
+#[derive(Args)]
+pub(crate) struct CoderUserArgs {
+    /// Whose secrets: `me` (the session token's user), a username or a user id.
+    #[arg(long, value_name = "USER", default_value = "me")]
+    pub(crate) user: String,
+}
+
+/// `sealpost coder secrets create`.
+#[derive(Args)]
+pub(crate) struct CoderCreateArgs {
+    /// The secret's name, unique among the user's secrets.
+    pub(crate) name: String,
+
+    /// The value. Without it, standard input is stored byte for byte, a trailing
+    /// newline included. Prefer standard input: a command line is visible to other
+    /// users of the machine.
+    #[arg(long, value_name = "VALUE", value_parser = secret)]
+    pub(crate) value: Option<SecretString>,
+
+    /// What the secret is for.
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) description: Option<String>,
+
+    /// The environment variable workspaces receive the value in, e.g. `NPM_TOKEN`.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) env_name: Option<String>,
+
+    /// The file workspaces receive the value in: `~/...` or an absolute path.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) file_path: Option<String>,
+
+    #[command(flatten)]
+    pub(crate) user: CoderUserArgs,
+
+    /// Print the created secret as JSON instead of a sentence.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `sealpost coder secrets list`.
+#[derive(Args)]
+pub(crate) struct CoderListArgs {
+    #[command(flatten)]
+    pub(crate) user: CoderUserArgs,
+
+    /// Print one JSON array instead of tab-separated lines.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `sealpost coder secrets get`.
+#[derive(Args)]
+pub(crate) struct CoderGetArgs {
+    /// The secret's name.
+    pub(crate) name: String,
+
+    #[command(flatten)]
+    pub(crate) user: CoderUserArgs,
+
+    /// Print one JSON object instead of `field: value` lines.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `sealpost coder secrets update`.
+#[derive(Args)]
+#[command(group(
+    ArgGroup::new("change")
+        .args(["value", "value_stdin", "description", "env_name", "file_path"])
+        .required(true)
+        .multiple(true)
+))]
+pub(crate) struct CoderUpdateArgs {
+    /// The secret's name (a secret cannot be renamed).
+    pub(crate) name: String,
+
+    /// A new value. Prefer `--value-stdin`: a command line is visible to other users of
+    /// the machine.
+    #[arg(long, value_name = "VALUE", value_parser = secret, conflicts_with = "value_stdin")]
+    pub(crate) value: Option<SecretString>,
+
+    /// Read the new value from standard input, byte for byte.
+    #[arg(long)]
+    pub(crate) value_stdin: bool,
+
+    /// A new description; `""` removes it.
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) description: Option<String>,
+
+    /// A new environment variable; `""` stops giving the value in one.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) env_name: Option<String>,
+
+    /// A new file; `""` stops writing the value to a file.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) file_path: Option<String>,
+
+    #[command(flatten)]
+    pub(crate) user: CoderUserArgs,
+
+    /// Print the changed secret as JSON instead of a sentence.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `sealpost coder secrets delete`.
+#[derive(Args)]
+pub(crate) struct CoderDeleteArgs {
+    /// The secret's name.
+    pub(crate) name: String,
+
+    #[command(flatten)]
+    pub(crate) user: CoderUserArgs,
+}
+
+/// The environment variables of every `coder` command, for the end of their help.
+macro_rules! coder_environment {
+    () => {
+        "Environment:
+  CODER_URL            The deployment's URL, when --url is not given.
+  CODER_SESSION_TOKEN  The session token (`coder login`, or `coder tokens create`)."
+    };
+}
+
+const CODER_ENVIRONMENT: &str = coder_environment!();
+
+const CODER_CREATE_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  printf %s \"$NPM_TOKEN\" | sealpost coder secrets create npm --env-name NPM_TOKEN
+  sealpost coder secrets create kubeconfig --file-path ~/.kube/config < kubeconfig.yaml\n\n",
+    coder_environment!()
+);
+
+const CODER_LIST_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  sealpost coder secrets list
+  sealpost coder secrets list --user alice --json\n\n",
+    coder_environment!()
+);
+
+const CODER_GET_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  sealpost coder secrets get npm --json\n\n",
+    coder_environment!()
+);
+
+const CODER_UPDATE_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  printf %s \"$NEW_TOKEN\" | sealpost coder secrets update npm --value-stdin
+  sealpost coder secrets update npm --description \"npm (read-only)\" --file-path \"\"\n\n",
+    coder_environment!()
+);
+
+const CODER_DELETE_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  sealpost coder secrets delete npm\n\n",
+    coder_environment!()
+);
 
 const KEYGEN_EXAMPLES: &str = "\
 Examples:

@@ -1,15 +1,20 @@
-//! `sealpost`: generate keys, and seal and open secrets exactly as libsodium's
-//! `crypto_box_seal` does, from a shell.
+//! `sealpost`: generate keys, seal and open secrets exactly as libsodium's
+//! `crypto_box_seal` does, and store secrets in GitHub and Coder, from a shell.
 //!
 //! The binary is thin. [`cli`] declares the command line for clap; [`settings`] turns
 //! flags, environment variables and defaults into one resolved, parsed value per
-//! command; each command runs from its own module under [`commands`]. A failure prints
-//! one line, `error: REASON`, on standard error, nothing on standard output, and exits
-//! with status 1; usage errors are clap's and exit with status 2.
+//! command; each command runs from its own module under [`commands`], and the
+//! services' commands call `sealpost-client`, which holds every fact about the APIs.
+//! A failure prints one line, `error: REASON`, on standard error, nothing on standard
+//! output, and exits with status 1 (a bulk upload lists each failed secret before that
+//! line); usage errors are clap's and exit with status 2.
 
 mod cli;
 mod commands;
+mod dotenv;
 mod error;
+mod progress;
+mod runtime;
 mod settings;
 mod stdio;
 

@@ -7,6 +7,7 @@
 
 use std::io::{self, IsTerminal, Read, Write};
 
+use secrecy::SecretString;
 use zeroize::Zeroizing;
 
 use crate::error::Error;
@@ -26,6 +27,21 @@ pub(crate) fn read_stdin(what: &str) -> Result<Zeroizing<Vec<u8>>, Error> {
     stdin()
         .and_then(read_to_end_zeroizing)
         .map_err(Error::ReadStdin)
+}
+
+/// Reads standard input to its end as text: a secret's value, byte for byte. Refused
+/// if it is not UTF-8, since the services store text.
+pub(crate) fn read_stdin_text(what: &str) -> Result<SecretString, Error> {
+    let bytes = read_stdin(what)?;
+    // One copy, into a buffer of exactly its size; `bytes` is wiped when dropped.
+    let text = std::str::from_utf8(&bytes).map_err(|_| Error::ValueNotText)?;
+    Ok(SecretString::from(text))
+}
+
+/// Reads a whole file into a buffer that is wiped when dropped: a dotenv file full of
+/// secrets.
+pub(crate) fn read_file(path: &std::path::Path) -> io::Result<Zeroizing<Vec<u8>>> {
+    read_to_end_zeroizing(std::fs::File::open(path)?)
 }
 
 /// Writes `bytes` to standard output in full.

@@ -287,6 +287,8 @@ pub enum Operation {
     AddRepository,
     /// No longer sharing a secret with one repository.
     RemoveRepository,
+    /// Looking up a repository (by owner and name) for its id.
+    GetRepository,
 }
 
 impl fmt::Display for Operation {
@@ -304,6 +306,7 @@ impl fmt::Display for Operation {
             Operation::SetRepositories => "set repositories of secret",
             Operation::AddRepository => "add repository to secret",
             Operation::RemoveRepository => "remove repository from secret",
+            Operation::GetRepository => "look up the id",
         })
     }
 }

@@ -1,5 +1,7 @@
 //! One module per command; each takes its resolved settings and does its job.
 
+mod coder;
+mod github;
 mod keygen;
 mod open;
 mod seal;
@@ -13,5 +15,7 @@ pub(crate) fn run(settings: Settings) -> Result<(), Error> {
         Settings::Keygen(settings) => keygen::run(&settings),
         Settings::Seal(settings) => seal::run(&settings),
         Settings::Open(settings) => open::run(&settings),
+        Settings::Github(settings) => github::run(settings),
+        Settings::Coder(settings) => coder::run(settings),
     }
 }

@@ -34,6 +34,48 @@ fn open_help() {
 }
 
 #[test]
+fn github_help() {
+    insta::assert_snapshot!(help(&["github", "--help"]));
+}
+
+#[test]
+fn github_set_help() {
+    insta::assert_snapshot!(help(&["github", "set", "--help"]));
+}
+
+#[test]
+fn github_list_help() {
+    insta::assert_snapshot!(help(&["github", "list", "--help"]));
+}
+
+#[test]
+fn github_delete_help() {
+    insta::assert_snapshot!(help(&["github", "delete", "--help"]));
+}
+
+#[test]
+fn coder_help() {
+    insta::assert_snapshot!(help(&["coder", "--help"]));
+}
+
+#[test]
+fn coder_secrets_help() {
+    for command in ["create", "list", "get", "update", "delete"] {
+        insta::assert_snapshot!(
+            format!("coder_secrets_{command}_help"),
+            help(&["coder", "secrets", command, "--help"])
+        );
+    }
+}
+
+#[test]
+fn the_retry_knob_for_tests_is_not_in_the_help() {
+    for args in [&["--help"][..], &["github", "set", "--help"]] {
+        assert!(!help(args).contains("retry"), "{args:?}");
+    }
+}
+
+#[test]
 fn version_names_the_binary() {
     let version = help(&["--version"]);
     assert_eq!(version, format!("sealpost {}\n", env!("CARGO_PKG_VERSION")));

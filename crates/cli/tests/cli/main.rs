@@ -1,7 +1,11 @@
 //! Runs the real `sealpost` binary. One test binary, one module per command; libsodium
 //! (built from source by `libsodium-sys-stable`) is the oracle for every key and box.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// Repository ids are written as GitHub's documentation writes them (1296269).
+#![allow(clippy::unreadable_literal)]
 
+mod coder;
+mod github;
 mod help;
 mod keygen;
 mod libsodium;
@@ -15,10 +19,24 @@ use base64::engine::general_purpose::STANDARD;
 /// The environment variable `sealpost open` reads its secret key from.
 const SECRET_KEY_ENV: &str = "SEALPOST_SECRET_KEY";
 
-/// The binary, with no secret key inherited from the shell that runs the tests.
+/// Every variable the binary reads, none of which a test should inherit from the shell
+/// that runs it (a developer's real token above all).
+const INHERITED: [&str; 7] = [
+    SECRET_KEY_ENV,
+    "GH_TOKEN",
+    "GITHUB_TOKEN",
+    "GITHUB_API_URL",
+    "CODER_URL",
+    "CODER_SESSION_TOKEN",
+    "SEALPOST_RETRY_MAX_WAIT_MS",
+];
+
+/// The binary, with none of the variables it reads inherited from the environment.
 fn sealpost() -> Command {
     let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("sealpost");
-    cmd.env_remove(SECRET_KEY_ENV);
+    for name in INHERITED {
+        cmd.env_remove(name);
+    }
     cmd
 }
 

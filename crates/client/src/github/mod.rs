@@ -47,6 +47,7 @@
 //! manage the repositories that may use them. They implement
 //! [`SecretStore`](crate::SecretStore) (organization secrets through
 //! [`OrgSecrets::with_visibility`]), so [`bulk`](crate::bulk) uploads work on any scope.
+//! [`Client::repository`] finds a repository's id from its owner and name.
 //!
 //! # What is checked before any request
 //!
@@ -73,6 +74,7 @@ mod client;
 mod environment;
 mod handler;
 mod keys;
+mod lookup;
 mod names;
 mod ops;
 mod org;

@@ -62,7 +62,8 @@ pub(crate) struct SecretsPage {
     pub(crate) secrets: Vec<Secret>,
 }
 
-/// A repository a secret is shared with.
+/// A repository, as a list of the repositories a secret is shared with, or
+/// [`Client::repository`](super::Client::repository), gives it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
 pub struct Repository {

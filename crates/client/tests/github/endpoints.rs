@@ -779,3 +779,46 @@ async fn the_token_is_never_sent_to_another_host() {
     assert!(matches!(err, Error::Redirect { .. }), "{err}");
     assert!(received(&elsewhere, "GET").await.is_empty());
 }
+
+#[tokio::test]
+async fn repository_lookup_by_owner_and_name() {
+    let server = MockServer::start().await;
+    // GitHub answers with the whole repository; only id and names are kept.
+    github("GET", "/repos/octo/hello.rs")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "id": 1296269,
+            "node_id": "MDEwOlJlcG9zaXRvcnkxMjk2MjY5",
+            "name": "hello.rs",
+            "full_name": "octo/hello.rs",
+            "private": false,
+            "owner": {"login": "octo", "id": 1}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    github("GET", "/repos/octo/gone")
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"message": "Not Found"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let gh = client(&server.uri());
+
+    let repository = gh.repository("octo", "hello.rs").await.unwrap();
+    assert_eq!(repository.id, RepositoryId(1296269));
+    assert_eq!(repository.full_name, "octo/hello.rs");
+
+    let err = gh.repository("octo", "gone").await.unwrap_err();
+    assert!(err.is_not_found());
+    assert_eq!(err.context().unwrap().operation, Operation::GetRepository);
+    assert_eq!(
+        err.to_string(),
+        "GitHub: look up the id for repository `octo/gone`: the server answered 404: Not Found"
+    );
+
+    // Refused before any request (the mocks' `expect` counts would fail otherwise).
+    for (owner, name) in [("", "hello"), ("octo", ""), ("octo", ".."), ("octo/x", "y")] {
+        let err = gh.repository(owner, name).await.unwrap_err();
+        assert!(err.is_invalid_input(), "{owner}/{name}: {err}");
+    }
+    server.verify().await;
+}

@@ -1,11 +1,25 @@
 //! Flags, environment variables and defaults, resolved once into what each command
-//! needs: keys parsed, sources decided. Commands never look at clap's types.
+//! needs: keys parsed, sources decided, conflicts refused. Commands never look at
+//! clap's types.
+
+mod coder;
+mod github;
+
+use std::time::Duration;
 
 use clap::ArgMatches;
 use clap::parser::ValueSource;
+use sealpost_client::RetryPolicy;
 use sealpost_seal::{PublicKey, SecretKey};
 use secrecy::{ExposeSecret, SecretString};
 
+pub(crate) use self::coder::{
+    CoderConnection, CoderSettings, CoderTask, CreateSettings, UpdateSettings,
+};
+pub(crate) use self::github::{
+    DeleteSettings, GithubConnection, GithubSettings, GithubTask, ListSettings, Scope,
+    SetManySettings, SetSettings, Sharing,
+};
 use crate::cli::{self, Cli, Command};
 use crate::error::{Error, Origin};
 
@@ -17,6 +31,10 @@ pub(crate) enum Settings {
     Seal(SealSettings),
     /// `sealpost open`.
     Open(OpenSettings),
+    /// `sealpost github ...`.
+    Github(GithubSettings),
+    /// `sealpost coder secrets ...`.
+    Coder(CoderSettings),
 }
 
 /// What `keygen` prints.
@@ -62,13 +80,10 @@ impl Settings {
     /// `matches` are clap's matches for `cli`, asked where a value came from so that an
     /// error can name the flag or the environment variable the user actually set.
     pub(crate) fn resolve(cli: Cli, matches: &ArgMatches) -> Result<Self, Error> {
+        let retry = retry_policy(cli.retry_max_wait_ms);
         Ok(match cli.command {
             Command::Keygen(args) => Settings::Keygen(KeygenSettings {
-                format: if args.json {
-                    OutputFormat::Json
-                } else {
-                    OutputFormat::Text
-                },
+                format: OutputFormat::from_json_flag(args.json),
             }),
             Command::Seal(args) => {
                 let origin = Origin::Flag("--key");
@@ -93,6 +108,36 @@ impl Settings {
                     .map_err(|error| Error::Key { origin, error })?;
                 Settings::Open(OpenSettings { secret_key })
             }
+            Command::Github(args) => Settings::Github(GithubSettings::resolve(args, retry)?),
+            Command::Coder(args) => Settings::Coder(CoderSettings::resolve(args, retry)?),
         })
+    }
+}
+
+impl OutputFormat {
+    /// `--json` or not.
+    pub(crate) fn from_json_flag(json: bool) -> Self {
+        if json {
+            OutputFormat::Json
+        } else {
+            OutputFormat::Text
+        }
+    }
+}
+
+/// The client's retry policy; with `max_wait_ms` (`SEALPOST_RETRY_MAX_WAIT_MS`, for
+/// tests against local servers), every wait the policy chooses is between half of it
+/// and all of it. Waits a server asks for (`Retry-After`) are not changed.
+fn retry_policy(max_wait_ms: Option<u64>) -> RetryPolicy {
+    let policy = RetryPolicy::default();
+    match max_wait_ms {
+        None => policy,
+        Some(ms) => {
+            let cap = Duration::from_millis(ms);
+            policy
+                .initial_backoff(cap)
+                .max_backoff(cap)
+                .rate_limit_fallback(cap)
+        }
     }
 }

@@ -1,0 +1,41 @@
+//! `sealpost github ...`: GitHub's Actions, Codespaces and Dependabot secrets, through
+//! `sealpost_client::github`. Everything about the API (paths, JSON, sealing to the
+//! scope's key, retries) is the client's; these modules choose a scope's handler and
+//! print what happened.
+
+mod delete;
+mod list;
+mod scope;
+mod set;
+mod set_many;
+
+use sealpost_client::github::Client;
+use secrecy::ExposeSecret as _;
+
+use crate::error::Error;
+use crate::settings::{GithubConnection, GithubSettings, GithubTask};
+
+/// Runs a `github` command.
+pub(crate) fn run(settings: GithubSettings) -> Result<(), Error> {
+    let client = connect(settings.connection)?;
+    match settings.task {
+        GithubTask::Set(settings) => set::run(&client, settings),
+        GithubTask::SetMany(settings) => set_many::run(&client, &settings),
+        GithubTask::List(settings) => list::run(&client, &settings),
+        GithubTask::Delete(settings) => delete::run(&client, &settings),
+    }
+}
+
+/// The client for `connection`.
+fn connect(connection: GithubConnection) -> Result<Client, Error> {
+    let GithubConnection {
+        api_url,
+        token,
+        retry,
+    } = connection;
+    Ok(Client::builder()
+        .token(token.expose_secret())
+        .base_url(api_url)
+        .retry(retry)
+        .build()?)
+}
