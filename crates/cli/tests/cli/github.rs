@@ -219,6 +219,31 @@ fn repositories_by_id_and_by_name() {
 }
 
 #[test]
+fn bulk_user_secrets_get_the_repositories_asked_for() {
+    let github = FakeGitHub::builder()
+        .repository(42, "octo/hello")
+        .spawn()
+        .unwrap();
+    let file = EnvFile::new("user.env", "NPM=one\nPYPI=two\n");
+    success(&mut gh(
+        &github,
+        &[
+            "set",
+            "--env-file",
+            file.path(),
+            "--user",
+            "--repos",
+            "octo/hello,7",
+        ],
+    ));
+    for (name, value) in [("NPM", "one"), ("PYPI", "two")] {
+        let stored = github.stored(&Scope::user(), name).unwrap();
+        assert_eq!(stored.plaintext, value.as_bytes());
+        assert_eq!(stored.repositories, Some(vec![42, 7]), "{name}");
+    }
+}
+
+#[test]
 fn an_unknown_repository_stores_nothing() {
     let github = FakeGitHub::spawn().unwrap();
     let line = one_line_failure(

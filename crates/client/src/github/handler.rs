@@ -281,30 +281,64 @@ impl OrgSecrets {
     /// A [`SecretStore`] of this organization whose `put` gives each secret
     /// `visibility` (organization secrets cannot be stored without one).
     pub fn with_visibility(self, visibility: Visibility) -> OrgSecretStore {
-        OrgSecretStore {
+        AccessStore {
             secrets: self,
-            visibility,
+            access: StoreAccess::Org(visibility),
         }
     }
 }
 
-/// An organization's secrets of one app as a [`SecretStore`], storing every secret
-/// with one visibility. Made by [`OrgSecrets::with_visibility`].
-#[derive(Debug, Clone)]
-pub struct OrgSecretStore {
-    secrets: OrgSecrets,
-    visibility: Visibility,
+impl Secrets<kind::User> {
+    /// A [`SecretStore`] of the user's Codespaces secrets whose `put` also lets exactly
+    /// `repositories` use each secret (the plain store leaves a secret's repositories
+    /// as they were).
+    pub fn with_repositories(
+        self,
+        repositories: impl IntoIterator<Item = RepositoryId>,
+    ) -> UserSecretStore {
+        AccessStore {
+            secrets: self,
+            access: StoreAccess::User(repositories.into_iter().collect()),
+        }
+    }
 }
 
-impl OrgSecretStore {
-    /// The handler of the organization's secrets.
-    pub fn secrets(&self) -> &OrgSecrets {
-        &self.secrets
-    }
+/// A scope's secrets as a [`SecretStore`] whose `put` also sets who may use each
+/// secret. Made by [`OrgSecrets::with_visibility`] and [`UserSecrets::with_repositories`].
+#[derive(Debug, Clone)]
+pub struct AccessStore<K> {
+    secrets: Secrets<K>,
+    access: StoreAccess,
+}
 
-    /// The visibility `put` gives.
-    pub fn visibility(&self) -> &Visibility {
-        &self.visibility
+/// An organization's secrets of one app as a [`SecretStore`], storing every secret
+/// with one visibility.
+pub type OrgSecretStore = AccessStore<kind::Org>;
+
+/// The user's Codespaces secrets as a [`SecretStore`], storing every secret for one
+/// list of repositories.
+pub type UserSecretStore = AccessStore<kind::User>;
+
+/// What an [`AccessStore`] sends with every value.
+#[derive(Debug, Clone)]
+enum StoreAccess {
+    Org(Visibility),
+    User(Vec<RepositoryId>),
+}
+
+impl StoreAccess {
+    fn as_access(&self) -> Access<'_> {
+        match self {
+            StoreAccess::Org(visibility) => Access::Org(visibility),
+            StoreAccess::User(repositories) => Access::User(Some(repositories)),
+        }
+    }
+}
+
+impl<K> AccessStore<K> {
+    /// The handler of the scope's secrets.
+    pub fn secrets(&self) -> &Secrets<K> {
+        &self.secrets
     }
 }
 
@@ -372,13 +406,20 @@ secret_store!(
 );
 
 #[async_trait]
-impl SecretStore for OrgSecretStore {
+impl<K> SecretStore for AccessStore<K> {
     fn describe(&self) -> String {
-        format!(
-            "{} with visibility `{}`",
-            self.secrets.scope,
-            self.visibility.as_str()
-        )
+        match &self.access {
+            StoreAccess::Org(visibility) => format!(
+                "{} with visibility `{}`",
+                self.secrets.scope,
+                visibility.as_str()
+            ),
+            StoreAccess::User(repositories) => format!(
+                "{} for {} selected repositories",
+                self.secrets.scope,
+                repositories.len()
+            ),
+        }
     }
 
     fn check(&self, name: &str, value: &SecretString) -> Result<(), Error> {
@@ -394,7 +435,7 @@ impl SecretStore for OrgSecretStore {
                 &self.secrets.scope,
                 name,
                 Some(&payload),
-                Access::Org(&self.visibility),
+                self.access.as_access(),
             )
             .await
     }

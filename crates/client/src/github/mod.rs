@@ -90,8 +90,8 @@ mod wire;
 pub use client::{API_VERSION, Client, ClientBuilder, DEFAULT_BASE_URL, NoToken, WithToken};
 pub use environment::PutEnvironmentSecret;
 pub use handler::{
-    EnvironmentSecrets, OrgSecretStore, OrgSecrets, RepoSecrets, Secrets, SelectsRepositories,
-    UserSecrets, kind,
+    AccessStore, EnvironmentSecrets, OrgSecretStore, OrgSecrets, RepoSecrets, Secrets,
+    SelectsRepositories, UserSecretStore, UserSecrets, kind,
 };
 pub use keys::SecretsPublicKey;
 pub use names::{MAX_VALUE_BYTES, validate_secret_name};

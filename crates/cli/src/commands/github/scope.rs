@@ -1,12 +1,8 @@
 //! From a [`Scope`] to the client's handler of its secrets, and to a [`SecretStore`]
 //! that stores with the access `--visibility` and `--repos` ask for.
 
-use async_trait::async_trait;
-use sealpost_client::github::{
-    Client, Repo, RepositoryId, Secret, SecretsPublicKey, UserSecrets, Visibility,
-};
-use sealpost_client::{PutOutcome, SecretInfo, SecretStore};
-use secrecy::SecretString;
+use sealpost_client::SecretStore;
+use sealpost_client::github::{Client, Repo, RepositoryId, Secret, SecretsPublicKey, Visibility};
 
 use crate::error::Error;
 use crate::settings::{Scope, Sharing};
@@ -70,11 +66,11 @@ pub(super) async fn store(
     sharing: &Sharing,
 ) -> Result<Box<dyn SecretStore>, Error> {
     Ok(match (scope, sharing) {
-        (Scope::User, Sharing::UserRepositories(repos)) => Box::new(UserSecretsIn {
-            client: client.clone(),
-            secrets: client.user_codespaces_secrets(),
-            repositories: repository_ids(client, repos).await?,
-        }),
+        (Scope::User, Sharing::UserRepositories(repos)) => Box::new(
+            client
+                .user_codespaces_secrets()
+                .with_repositories(repository_ids(client, repos).await?),
+        ),
         (Scope::Org { app, org }, sharing) => {
             let visibility = match sharing {
                 Sharing::OrgAll => Visibility::All,
@@ -111,49 +107,4 @@ async fn repository_ids(client: &Client, repos: &[Repo]) -> Result<Vec<Repositor
         });
     }
     Ok(ids)
-}
-
-/// The user's Codespaces secrets as a store whose `put` also sets the repositories
-/// that may use each secret. (The client's `UserSecrets` store leaves them as they
-/// are; its builder sets them, and this store calls the builder.)
-struct UserSecretsIn {
-    client: Client,
-    secrets: UserSecrets,
-    repositories: Vec<RepositoryId>,
-}
-
-#[async_trait]
-impl SecretStore for UserSecretsIn {
-    fn describe(&self) -> String {
-        self.secrets.describe()
-    }
-
-    fn check(&self, name: &str, value: &SecretString) -> Result<(), sealpost_client::Error> {
-        SecretStore::check(&self.secrets, name, value)
-    }
-
-    async fn put(
-        &self,
-        name: &str,
-        value: &SecretString,
-    ) -> Result<PutOutcome, sealpost_client::Error> {
-        self.client
-            .user_codespaces_secret(name)
-            .value(value.clone())
-            .repositories(self.repositories.iter().copied())
-            .send()
-            .await
-    }
-
-    async fn get(&self, name: &str) -> Result<SecretInfo, sealpost_client::Error> {
-        SecretStore::get(&self.secrets, name).await
-    }
-
-    async fn list(&self) -> Result<Vec<SecretInfo>, sealpost_client::Error> {
-        SecretStore::list(&self.secrets).await
-    }
-
-    async fn delete(&self, name: &str) -> Result<(), sealpost_client::Error> {
-        SecretStore::delete(&self.secrets, name).await
-    }
 }
