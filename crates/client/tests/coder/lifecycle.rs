@@ -1,7 +1,7 @@
 //! The whole life of secrets in the stateful fake Coder: what it keeps, and its 409,
 //! 404 and 401 answers.
 
-use sealpost_client::coder::{self, User};
+use sealpost_client::coder::{self, User, UserSecrets};
 use sealpost_client::{ApiError, Error, Operation, Validation};
 use sealpost_fakes::FakeCoder;
 use uuid::Uuid;
@@ -10,6 +10,12 @@ use crate::{client_of, fake_client};
 
 /// The session token of the fake's second user, `bob`.
 const BOB_TOKEN: &str = "bob-session-token";
+
+/// The names of the secrets `secrets` lists, in its order.
+async fn names(secrets: &UserSecrets) -> Vec<String> {
+    let listed = secrets.list().await.unwrap();
+    listed.into_iter().map(|secret| secret.name).collect()
+}
 
 #[tokio::test]
 async fn create_get_list_update_delete() {
@@ -39,14 +45,7 @@ async fn create_get_list_update_delete() {
         .send()
         .await
         .unwrap();
-    let names: Vec<String> = secrets
-        .list()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|s| s.name)
-        .collect();
-    assert_eq!(names, ["aws", "npm"]);
+    assert_eq!(names(&secrets).await, ["aws", "npm"]);
 
     // Only the value changes; the rest stays.
     let updated = secrets.update("npm").value("n3w").send().await.unwrap();
@@ -206,15 +205,7 @@ async fn me_a_username_and_an_id_are_the_same_user() {
         .await
         .unwrap();
     let id = Uuid::parse_str(fake.user_id()).unwrap();
-    let names: Vec<String> = coder
-        .user_secrets(id)
-        .list()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|s| s.name)
-        .collect();
-    assert_eq!(names, ["one", "two"]);
+    assert_eq!(names(&coder.user_secrets(id)).await, ["one", "two"]);
 }
 
 #[tokio::test]

@@ -13,6 +13,8 @@ mod calls;
 mod lifecycle;
 mod secrecy_checks;
 mod store;
+#[path = "../support/mod.rs"]
+mod support;
 mod validation;
 
 use sealpost_client::RetryPolicy;

@@ -9,6 +9,7 @@ use serde_json::json;
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use crate::support::listed_names;
 use crate::{client, fake_client, secret_json};
 
 fn item(name: &str, value: &str) -> (String, SecretString) {
@@ -44,7 +45,7 @@ async fn put_creates_then_replaces_only_the_value() {
     assert_eq!(info.name, "npm");
     assert_eq!(info.description.as_deref(), Some("kept"));
     assert!(info.created_at.is_some() && info.updated_at > info.created_at);
-    assert_eq!(store.list().await.unwrap().len(), 1);
+    assert_eq!(listed_names(store).await, ["npm"]);
     store.delete("npm").await.unwrap();
     assert!(store.get("npm").await.unwrap_err().is_not_found());
 }

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use crate::support::untouchable;
 use crate::{client, fake_client};
 
 const MAX_VALUE: usize = 24 * 1024;
@@ -360,20 +361,9 @@ fn mixed_case(text: &str) -> String {
         .collect()
 }
 
-/// A wiremock server that fails the test if any request reaches it.
-async fn no_requests() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(500))
-        .expect(0)
-        .mount(&server)
-        .await;
-    server
-}
-
 #[tokio::test]
 async fn every_rule_is_refused_by_the_client_before_sending() {
-    let server = no_requests().await;
+    let server = untouchable().await;
     let secrets = client(&server).my_secrets();
     for rule in rules() {
         let mut create = secrets.create(rule.name.clone(), rule.value.clone());

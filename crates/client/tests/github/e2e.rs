@@ -9,6 +9,7 @@ use sealpost_fakes::{FakeGitHub, FakeGitHubBuilder, Fault, Scope};
 use secrecy::SecretString;
 
 use crate::common::client_with_token;
+use crate::support::listed_names;
 
 /// Starts `fake` and a client of it that retries without real waiting.
 async fn start(fake: FakeGitHubBuilder) -> (FakeGitHub, Client) {
@@ -133,14 +134,7 @@ async fn a_store_round_trip_through_the_trait() {
     );
     assert_eq!(fake.stored(&scope, "A").unwrap().plaintext, b"v2");
     assert_eq!(store.get("A").await.unwrap().name, "A");
-    let listed: Vec<String> = store
-        .list()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|s| s.name)
-        .collect();
-    assert_eq!(listed, ["A"]);
+    assert_eq!(listed_names(&*store).await, ["A"]);
     store.delete("A").await.unwrap();
     assert!(fake.names(&scope).is_empty());
     assert!(store.get("A").await.unwrap_err().is_not_found());

@@ -11,6 +11,7 @@ use wiremock::matchers::{body_json, query_param};
 use wiremock::{MockServer, ResponseTemplate};
 
 use crate::common::{Sealed, client, github, mount_key, received};
+use crate::support::listed_names;
 
 /// Every scope GitHub keeps secrets in.
 #[derive(Debug, Clone, Copy)]
@@ -209,14 +210,7 @@ async fn store_put_list_get_delete_on_every_scope() {
             store.put("API_KEY", &"v".into()).await.unwrap(),
             PutOutcome::Created
         );
-        let names: Vec<String> = store
-            .list()
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|s| s.name)
-            .collect();
-        assert_eq!(names, ["A", "B"], "{target:?}");
+        assert_eq!(listed_names(&*store).await, ["A", "B"], "{target:?}");
         let a = store.get("A").await.unwrap();
         assert_eq!(a.updated_at.as_deref(), Some("2020-01-10T14:59:22Z"));
         store.delete("A").await.unwrap();

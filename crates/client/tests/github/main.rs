@@ -10,3 +10,5 @@ mod common;
 mod e2e;
 mod endpoints;
 mod faults;
+#[path = "../support/mod.rs"]
+mod support;
