@@ -6,15 +6,27 @@ use reqwest::{Method, StatusCode};
 use sealpost_fakes::{FakeCoder, Fault};
 use serde_json::{Value, json};
 
+/// A request with the fake's token.
 async fn call(
     coder: &FakeCoder,
     method: Method,
     path: &str,
     body: Option<Value>,
 ) -> (StatusCode, Value) {
+    call_as(coder, coder.token(), method, path, body).await
+}
+
+/// A request with the session `token`.
+async fn call_as(
+    coder: &FakeCoder,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
     let mut request = reqwest::Client::new()
         .request(method, format!("{}{path}", coder.url()))
-        .header("coder-session-token", coder.token());
+        .header("coder-session-token", token);
     if let Some(body) = body {
         request = request.json(&body);
     }
@@ -223,40 +235,33 @@ async fn each_user_has_secrets_of_their_own_and_reaches_only_them() {
         .start()
         .await
         .unwrap();
-    let bob_calls = |method: Method, path: &str, body: Option<Value>| {
-        let mut request = reqwest::Client::new()
-            .request(method, format!("{}{path}", coder.url()))
-            .header("coder-session-token", "bob-token");
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        async move { request.send().await.unwrap().status() }
-    };
     let npm = json!({"name": "npm", "value": "a", "env_name": "NPM_TOKEN"});
     let (status, _) = call(&coder, Method::POST, SECRETS, Some(npm.clone())).await;
     assert_eq!(status, StatusCode::CREATED);
-    // The same name and env_name are free for bob, by `me` and by his name.
-    let mut bobs = npm.clone();
+    // The same name and env_name are free for bob, by his name and by `me`.
+    let mut bobs = npm;
     bobs["value"] = json!("b");
-    assert_eq!(
-        bob_calls(Method::POST, "/api/v2/users/bob/secrets", Some(bobs)).await,
-        StatusCode::CREATED
-    );
-    assert_eq!(
-        bob_calls(Method::GET, "/api/v2/users/me/secrets/npm", None).await,
-        StatusCode::OK
-    );
+    let by_name = "/api/v2/users/bob/secrets";
+    let (status, _) = call_as(&coder, "bob-token", Method::POST, by_name, Some(bobs)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _) = call_as(
+        &coder,
+        "bob-token",
+        Method::GET,
+        &format!("{SECRETS}/npm"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
     assert_eq!(coder.secret("npm").unwrap().value, "a");
     assert_eq!(coder.secret_of("bob", "npm").unwrap().value, "b");
     assert_eq!(coder.names_of("bob"), ["npm"]);
     // Neither session reaches the other's secrets.
-    let (status, _) = call(&coder, Method::GET, "/api/v2/users/bob/secrets", None).await;
+    let (status, _) = call(&coder, Method::GET, by_name, None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let alices = format!("/api/v2/users/{}/secrets/npm", coder.username());
-    assert_eq!(
-        bob_calls(Method::DELETE, &alices, None).await,
-        StatusCode::NOT_FOUND
-    );
+    let (status, _) = call_as(&coder, "bob-token", Method::DELETE, &alices, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(coder.names(), ["npm"]);
 }
 
