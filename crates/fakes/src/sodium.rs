@@ -1,6 +1,7 @@
 //! libsodium, the oracle: the fakes' key pairs, `crypto_box_seal_open` for what they
 //! receive, and `crypto_box_seal` for tests that need a value sealed by the reference
-//! implementation. Nothing here uses sealpost's own crypto.
+//! implementation. [`Keypair`] serves tests with servers of their own (wiremock
+//! matchers that open what a client sent). Nothing here uses sealpost's own crypto.
 //!
 //! This is the only module of the crate with `unsafe` code: each call passes buffers
 //! whose sizes are checked against libsodium's constants right beside it.
@@ -40,16 +41,35 @@ pub(crate) fn init() -> Result<(), Error> {
 
 /// A recipient key pair made by libsodium (`crypto_box_keypair`). The secret half is
 /// wiped on drop and never shown by `Debug`.
+///
+/// ```
+/// use sealpost_fakes::sodium::{self, Keypair};
+///
+/// let keypair = Keypair::generate()?;
+/// let sealed = sodium::seal(&keypair.public(), b"hunter2")?;
+/// assert_eq!(keypair.open(&sealed).as_deref(), Some(&b"hunter2"[..]));
+/// # Ok::<(), sealpost_fakes::Error>(())
+/// ```
 #[derive(Clone)]
-pub(crate) struct Keypair {
+pub struct Keypair {
     public: [u8; KEY_BYTES],
     secret: [u8; KEY_BYTES],
 }
 
 impl Keypair {
-    /// A fresh key pair. The fakes check [`init`] when they start, so libsodium is
-    /// ready here; `crypto_box_keypair` itself cannot fail.
-    pub(crate) fn generate() -> Self {
+    /// A fresh key pair from libsodium's `crypto_box_keypair`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Sodium`] if libsodium cannot start (it found no source of randomness).
+    pub fn generate() -> Result<Self, Error> {
+        init()?;
+        Ok(Keypair::after_init())
+    }
+
+    /// A fresh key pair, for the fakes: they check [`init`] when they start, so
+    /// libsodium is ready here; `crypto_box_keypair` itself cannot fail.
+    pub(crate) fn after_init() -> Self {
         // An error was reported when the fake started; none can be new here.
         let _ = init();
         let mut public = [0u8; KEY_BYTES];
@@ -61,14 +81,14 @@ impl Keypair {
         Keypair { public, secret }
     }
 
-    /// The public half.
-    pub(crate) fn public(&self) -> [u8; KEY_BYTES] {
+    /// The public half, as a server publishes it (base64-encode it for GitHub).
+    pub fn public(&self) -> [u8; KEY_BYTES] {
         self.public
     }
 
     /// Opens a sealed box with `crypto_box_seal_open`; `None` if it does not open
     /// (wrong key, damaged, or shorter than [`SEAL_OVERHEAD`]).
-    pub(crate) fn open(&self, sealed: &[u8]) -> Option<Vec<u8>> {
+    pub fn open(&self, sealed: &[u8]) -> Option<Vec<u8>> {
         init().ok()?;
         let len = sealed.len().checked_sub(SEAL_OVERHEAD)?;
         let sealed_len = u64::try_from(sealed.len()).ok()?;
@@ -156,11 +176,11 @@ mod tests {
 
     #[test]
     fn seal_and_open_agree_and_refuse_other_keys() {
-        let keypair = Keypair::generate();
+        let keypair = Keypair::generate().unwrap();
         let sealed = seal(&keypair.public(), b"value\n").unwrap();
         assert_eq!(sealed.len(), 6 + SEAL_OVERHEAD);
         assert_eq!(keypair.open(&sealed).as_deref(), Some(&b"value\n"[..]));
-        let other = Keypair::generate();
+        let other = Keypair::generate().unwrap();
         assert_eq!(other.open(&sealed), None);
         assert_eq!(keypair.open(&sealed[..SEAL_OVERHEAD - 1]), None);
         assert!(!format!("{keypair:?}").contains(&format!("{:?}", keypair.secret)));

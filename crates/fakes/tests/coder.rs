@@ -6,15 +6,27 @@ use reqwest::{Method, StatusCode};
 use sealpost_fakes::{FakeCoder, Fault};
 use serde_json::{Value, json};
 
+/// A request with the fake's token.
 async fn call(
     coder: &FakeCoder,
     method: Method,
     path: &str,
     body: Option<Value>,
 ) -> (StatusCode, Value) {
+    call_as(coder, coder.token(), method, path, body).await
+}
+
+/// A request with the session `token`.
+async fn call_as(
+    coder: &FakeCoder,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
     let mut request = reqwest::Client::new()
         .request(method, format!("{}{path}", coder.url()))
-        .header("coder-session-token", coder.token());
+        .header("coder-session-token", token);
     if let Some(body) = body {
         request = request.json(&body);
     }
@@ -214,4 +226,140 @@ fn faults_on_writes_from_a_spawned_fake() {
     let statuses: Vec<u16> = coder.requests().iter().map(|r| r.status).collect();
     assert_eq!(statuses, [200, 429, 201]);
     assert_eq!(coder.secret("A").unwrap().value, "v");
+}
+
+#[tokio::test]
+async fn each_user_has_secrets_of_their_own_and_reaches_only_them() {
+    let coder = FakeCoder::builder()
+        .other_user("bob", "bob-token")
+        .start()
+        .await
+        .unwrap();
+    let npm = json!({"name": "npm", "value": "a", "env_name": "NPM_TOKEN"});
+    let (status, _) = call(&coder, Method::POST, SECRETS, Some(npm.clone())).await;
+    assert_eq!(status, StatusCode::CREATED);
+    // The same name and env_name are free for bob, by his name and by `me`.
+    let mut bobs = npm;
+    bobs["value"] = json!("b");
+    let by_name = "/api/v2/users/bob/secrets";
+    let (status, _) = call_as(&coder, "bob-token", Method::POST, by_name, Some(bobs)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _) = call_as(
+        &coder,
+        "bob-token",
+        Method::GET,
+        &format!("{SECRETS}/npm"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(coder.secret("npm").unwrap().value, "a");
+    assert_eq!(coder.secret_of("bob", "npm").unwrap().value, "b");
+    assert_eq!(coder.names_of("bob"), ["npm"]);
+    // Neither session reaches the other's secrets.
+    let (status, _) = call(&coder, Method::GET, by_name, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let alices = format!("/api/v2/users/{}/secrets/npm", coder.username());
+    let (status, _) = call_as(&coder, "bob-token", Method::DELETE, &alices, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(coder.names(), ["npm"]);
+}
+
+#[tokio::test]
+async fn deployment_rules_and_the_secret_limit() {
+    let coder = FakeCoder::builder()
+        .reserve_env_name("openai_api_key")
+        .max_secrets_per_user(2)
+        .start()
+        .await
+        .unwrap();
+    let reserved = json!({"name": "ai", "value": "v", "env_name": "OpenAI_API_Key"});
+    let (status, body) = call(&coder, Method::POST, SECRETS, Some(reserved)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        body["validations"],
+        json!([{"field": "env_name", "detail": "OPENAI_API_KEY is reserved when AI Gateway is enabled"}])
+    );
+    for name in ["one", "two"] {
+        let (status, _) = call(
+            &coder,
+            Method::POST,
+            SECRETS,
+            Some(json!({"name": name, "value": "v"})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let (status, body) = call(
+        &coder,
+        Method::PATCH,
+        &format!("{SECRETS}/one"),
+        Some(json!({"env_name": "openai_api_key"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["validations"][0]["field"], "env_name");
+    // A taken name is still a conflict at the limit; a new one is refused.
+    let (status, _) = call(
+        &coder,
+        Method::POST,
+        SECRETS,
+        Some(json!({"name": "one", "value": "v"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, body) = call(
+        &coder,
+        Method::POST,
+        SECRETS,
+        Some(json!({"name": "three", "value": "v"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        body,
+        json!({"message": "User secrets limit reached.", "detail": "Each user can have at most 2 secrets."})
+    );
+    assert_eq!(coder.names(), ["one", "two"]);
+    assert_eq!(coder.secret("one").unwrap().env_name, "");
+}
+
+#[tokio::test]
+async fn every_change_moves_updated_at_forward() {
+    let coder = FakeCoder::start().await.unwrap();
+    let (_, created) = call(
+        &coder,
+        Method::POST,
+        SECRETS,
+        Some(json!({"name": "a", "value": "v"})),
+    )
+    .await;
+    assert_eq!(created["created_at"], created["updated_at"]);
+    let mut last = created["updated_at"].as_str().unwrap().to_owned();
+    // Coder's form: UTC, a fraction of at most six digits.
+    assert!(last.ends_with('Z') && last.len() <= "2025-06-01T12:00:00.123456Z".len());
+    for value in ["w", "x", "y"] {
+        let (_, updated) = call(
+            &coder,
+            Method::PATCH,
+            &format!("{SECRETS}/a"),
+            Some(json!({ "value": value })),
+        )
+        .await;
+        let stamp = updated["updated_at"].as_str().unwrap().to_owned();
+        assert!(later(&stamp, &last), "{stamp} after {last}");
+        assert_eq!(updated["created_at"], created["created_at"]);
+        last = stamp;
+    }
+}
+
+/// Whether RFC 3339 UTC time `a` is after `b` (the same date format, fractions of any
+/// length).
+fn later(a: &str, b: &str) -> bool {
+    let split = |t: &str| {
+        let t = t.trim_end_matches('Z');
+        let (whole, fraction) = t.split_once('.').unwrap_or((t, ""));
+        (whole.to_owned(), format!("{fraction:0<9}"))
+    };
+    split(a) > split(b)
 }

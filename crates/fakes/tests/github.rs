@@ -423,3 +423,34 @@ fn a_spawned_fake_serves_synchronous_callers_and_stops_on_drop() {
     let after = runtime.block_on(reqwest::Client::new().get(&url).send());
     assert!(after.unwrap_err().is_connect());
 }
+
+#[tokio::test]
+async fn a_numeric_key_id_is_published_as_a_number_and_taken_back_as_a_string() {
+    let user = Scope::user();
+    let github = FakeGitHub::builder()
+        .numeric_key_id(user.clone())
+        .start()
+        .await
+        .unwrap();
+    let repo = Scope::repo("actions", "octo", "hello");
+    for (scope, numeric) in [(&user, true), (&repo, false)] {
+        let key: Value = call(&github, Method::GET, &format!("{scope}/public-key"), None)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let published = github.public_key(scope).key_id;
+        assert_eq!(key["key_id"].is_u64(), numeric, "{scope}: {key}");
+        assert_eq!(key["key_id"].to_string().trim_matches('"'), published);
+    }
+    let mut body = sealed_body(&github, &user, b"v");
+    let path = format!("{user}/NAME");
+    let as_number = json!(body["key_id"].as_str().unwrap().parse::<u64>().unwrap());
+    let as_string = std::mem::replace(&mut body["key_id"], as_number);
+    let response = call(&github, Method::PUT, &path, Some(body.clone())).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    body["key_id"] = as_string;
+    let response = call(&github, Method::PUT, &path, Some(body)).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    assert_eq!(github.stored(&user, "NAME").unwrap().plaintext, b"v");
+}

@@ -1,16 +1,26 @@
 //! The whole life of secrets in the stateful fake Coder: what it keeps, and its 409,
 //! 404 and 401 answers.
 
-use sealpost_client::coder::{self, User};
-use sealpost_client::{Error, Operation};
+use sealpost_client::coder::{self, User, UserSecrets};
+use sealpost_client::{ApiError, Error, Operation, Validation};
+use sealpost_fakes::FakeCoder;
 use uuid::Uuid;
 
-use crate::fake::{self, FakeCoder};
+use crate::{client_of, fake_client};
+
+/// The session token of the fake's second user, `bob`.
+const BOB_TOKEN: &str = "bob-session-token";
+
+/// The names of the secrets `secrets` lists, in its order.
+async fn names(secrets: &UserSecrets) -> Vec<String> {
+    let listed = secrets.list().await.unwrap();
+    listed.into_iter().map(|secret| secret.name).collect()
+}
 
 #[tokio::test]
 async fn create_get_list_update_delete() {
-    let fake = FakeCoder::start().await;
-    let secrets = fake.client().my_secrets();
+    let fake = FakeCoder::start().await.unwrap();
+    let secrets = fake_client(&fake).my_secrets();
 
     let created = secrets
         .create("npm", "s3cr3t")
@@ -24,9 +34,9 @@ async fn create_get_list_update_delete() {
     assert_eq!(created.env_name, "NPM_TOKEN");
     assert_eq!(created.file_path, "");
     assert_eq!(created.created_at, created.updated_at);
-    let stored = fake.stored("alice", "npm").unwrap();
+    let stored = fake.secret("npm").unwrap();
     assert_eq!(stored.value, "s3cr3t");
-    assert_eq!(created.id, stored.id);
+    assert_eq!(created.id, Uuid::parse_str(&stored.id).unwrap());
 
     assert_eq!(secrets.get("npm").await.unwrap(), created);
     secrets
@@ -35,14 +45,7 @@ async fn create_get_list_update_delete() {
         .send()
         .await
         .unwrap();
-    let names: Vec<String> = secrets
-        .list()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|s| s.name)
-        .collect();
-    assert_eq!(names, ["aws", "npm"]);
+    assert_eq!(names(&secrets).await, ["aws", "npm"]);
 
     // Only the value changes; the rest stays.
     let updated = secrets.update("npm").value("n3w").send().await.unwrap();
@@ -51,7 +54,7 @@ async fn create_get_list_update_delete() {
     assert_eq!(updated.env_name, "NPM_TOKEN");
     assert!(updated.updated_at > created.updated_at);
     assert_eq!(updated.created_at, created.created_at);
-    assert_eq!(fake.stored("alice", "npm").unwrap().value, "n3w");
+    assert_eq!(fake.secret("npm").unwrap().value, "n3w");
 
     // "" clears; other fields and the value stay.
     let cleared = secrets
@@ -70,17 +73,21 @@ async fn create_get_list_update_delete() {
         ),
         ("", "", "~/.npm-token")
     );
-    assert_eq!(fake.stored("alice", "npm").unwrap().value, "n3w");
+    assert_eq!(fake.secret("npm").unwrap().value, "n3w");
 
     secrets.delete("npm").await.unwrap();
-    assert!(fake.stored("alice", "npm").is_none());
+    assert!(fake.secret("npm").is_none());
     assert_eq!(secrets.list().await.unwrap().len(), 1);
 }
 
 #[tokio::test]
 async fn names_env_names_and_file_paths_are_unique_per_user() {
-    let fake = FakeCoder::start().await;
-    let coder = fake.client();
+    let fake = FakeCoder::builder()
+        .other_user("bob", BOB_TOKEN)
+        .start()
+        .await
+        .unwrap();
+    let coder = fake_client(&fake);
     let secrets = coder.my_secrets();
     secrets
         .create("npm", "1")
@@ -92,40 +99,66 @@ async fn names_env_names_and_file_paths_are_unique_per_user() {
     secrets.create("other", "2").send().await.unwrap();
 
     let conflicts = [
-        secrets.create("npm", "x").send().await,
-        secrets.create("b", "x").env_name("NPM_TOKEN").send().await,
-        secrets.create("c", "x").file_path("~/.npmrc").send().await,
-        secrets.update("other").env_name("NPM_TOKEN").send().await,
-        secrets.update("other").file_path("~/.npmrc").send().await,
+        (secrets.create("npm", "x").send().await, "name"),
+        (
+            secrets.create("b", "x").env_name("NPM_TOKEN").send().await,
+            "env_name",
+        ),
+        (
+            secrets.create("c", "x").file_path("~/.npmrc").send().await,
+            "file_path",
+        ),
+        (
+            secrets.update("other").env_name("NPM_TOKEN").send().await,
+            "env_name",
+        ),
+        (
+            secrets.update("other").file_path("~/.npmrc").send().await,
+            "file_path",
+        ),
     ];
-    for result in conflicts {
+    for (result, field) in conflicts {
         let err = result.unwrap_err();
         assert_eq!(err.status(), Some(409), "{err}");
-        let api = err.api().unwrap();
-        assert!(api.message.contains("exist"), "{}", api.message);
-        assert!(api.detail.is_some());
+        // Coder names the field that is taken; the error keeps all it said.
+        let detail = match field {
+            "name" => "Name is already in use.",
+            "env_name" => "Environment variable name is already in use.",
+            _ => "File path is already in use.",
+        };
+        let mut expected = ApiError::new(409, "Validation failed.");
+        expected.validations = vec![Validation::new(field, detail)];
+        assert_eq!(err.api(), Some(&expected), "{field}");
+        assert!(
+            err.to_string().contains(&format!("{field}: {detail}")),
+            "{err}"
+        );
         assert!(!err.is_transient());
     }
     // Nothing changed.
-    assert_eq!(fake.count("alice"), 2);
-    assert_eq!(fake.stored("alice", "npm").unwrap().value, "1");
-    assert_eq!(fake.stored("alice", "other").unwrap().env_name, "");
+    assert_eq!(fake.names(), ["npm", "other"]);
+    assert_eq!(fake.secret("npm").unwrap().value, "1");
+    assert_eq!(fake.secret("other").unwrap().env_name, "");
 
     // Another user may use the same name and env_name.
-    coder
-        .user_secrets("bob")
+    let bob = client_of(fake.url(), BOB_TOKEN);
+    bob.user_secrets("bob")
         .create("npm", "b")
         .env_name("NPM_TOKEN")
         .send()
         .await
         .unwrap();
-    assert_eq!(fake.stored("bob", "npm").unwrap().value, "b");
+    assert_eq!(fake.secret_of("bob", "npm").unwrap().value, "b");
+    assert_eq!(fake.secret("npm").unwrap().value, "1");
+    // And neither session reaches the other's secrets.
+    let err = coder.user_secrets("bob").get("npm").await.unwrap_err();
+    assert!(err.is_not_found(), "{err}");
 }
 
 #[tokio::test]
 async fn unknown_secrets_and_users_are_not_found() {
-    let fake = FakeCoder::start().await;
-    let coder = fake.client();
+    let fake = FakeCoder::start().await.unwrap();
+    let coder = fake_client(&fake);
     let secrets = coder.my_secrets();
 
     let results = [
@@ -152,13 +185,13 @@ async fn unknown_secrets_and_users_are_not_found() {
         assert!(err.is_not_found(), "{err}");
         assert_eq!(err.context().unwrap().operation, operation);
     }
-    assert_eq!(fake.count("alice"), 0);
+    assert!(fake.names().is_empty());
 }
 
 #[tokio::test]
 async fn me_a_username_and_an_id_are_the_same_user() {
-    let fake = FakeCoder::start().await;
-    let coder = fake.client();
+    let fake = FakeCoder::start().await.unwrap();
+    let coder = fake_client(&fake);
     coder
         .user_secrets(User::Me)
         .create("one", "1")
@@ -166,27 +199,19 @@ async fn me_a_username_and_an_id_are_the_same_user() {
         .await
         .unwrap();
     coder
-        .user_secrets("alice")
+        .user_secrets(fake.username())
         .create("two", "2")
         .send()
         .await
         .unwrap();
-    let id = Uuid::parse_str(fake::ALICE_ID).unwrap();
-    let names: Vec<String> = coder
-        .user_secrets(id)
-        .list()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|s| s.name)
-        .collect();
-    assert_eq!(names, ["one", "two"]);
+    let id = Uuid::parse_str(fake.user_id()).unwrap();
+    assert_eq!(names(&coder.user_secrets(id)).await, ["one", "two"]);
 }
 
 #[tokio::test]
 async fn a_wrong_token_is_unauthorized() {
-    let fake = FakeCoder::start().await;
-    let coder = coder::Client::builder(&fake.url)
+    let fake = FakeCoder::start().await.unwrap();
+    let coder = coder::Client::builder(fake.url())
         .token("someone-elses-token")
         .build()
         .unwrap();

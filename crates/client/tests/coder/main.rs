@@ -1,6 +1,6 @@
 //! Coder's user-secrets client against local fake servers: wiremock for the exact
-//! requests, and a stateful fake Coder (axum) for what the server keeps and refuses.
-//! Nothing here reaches the internet.
+//! requests, and the shared stateful fake Coder (`sealpost-fakes`) for what the server
+//! keeps and refuses. Nothing here reaches the internet.
 
 #![allow(
     clippy::unwrap_used,
@@ -10,14 +10,16 @@
 )]
 
 mod calls;
-mod fake;
 mod lifecycle;
 mod secrecy_checks;
 mod store;
+#[path = "../support/mod.rs"]
+mod support;
 mod validation;
 
 use sealpost_client::RetryPolicy;
 use sealpost_client::coder;
+use sealpost_fakes::FakeCoder;
 use wiremock::MockServer;
 
 /// The session token the wiremock tests send.
@@ -25,8 +27,18 @@ pub(crate) const TOKEN: &str = "sess-0123456789";
 
 /// A client of `server` that sends each request once.
 pub(crate) fn client(server: &MockServer) -> coder::Client {
-    coder::Client::builder(server.uri())
-        .token(TOKEN)
+    client_of(&server.uri(), TOKEN)
+}
+
+/// A client of the fake Coder with its user's token, sending each request once.
+pub(crate) fn fake_client(fake: &FakeCoder) -> coder::Client {
+    client_of(fake.url(), fake.token())
+}
+
+/// A client of the deployment at `url` with `token`, sending each request once.
+pub(crate) fn client_of(url: &str, token: &str) -> coder::Client {
+    coder::Client::builder(url)
+        .token(token)
         .retry(RetryPolicy::none())
         .build()
         .unwrap()

@@ -3,13 +3,13 @@
 
 use sealpost_client::coder::SecretPatch;
 use sealpost_client::{Error, SecretStore};
+use sealpost_fakes::FakeCoder;
 use secrecy::SecretString;
 use serde_json::json;
 use wiremock::matchers::{body_partial_json, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::client;
-use crate::fake::FakeCoder;
+use crate::{client, fake_client};
 
 const VALUE: &str = "hunter2-do-not-print";
 
@@ -97,8 +97,8 @@ async fn input_errors_never_show_the_value() {
 
 #[tokio::test]
 async fn server_errors_never_show_the_value() {
-    let fake = FakeCoder::start().await;
-    let secrets = fake.client().my_secrets();
+    let fake = FakeCoder::start().await.unwrap();
+    let secrets = fake_client(&fake).my_secrets();
     secrets.create("npm", VALUE).send().await.unwrap();
     secrets
         .create("other", VALUE)
@@ -125,5 +125,5 @@ async fn server_errors_never_show_the_value() {
         assert!(err.api().is_some(), "{err}");
         assert_error_hidden(err);
     }
-    assert_eq!(fake.stored("alice", "npm").unwrap().value, VALUE);
+    assert_eq!(fake.secret("npm").unwrap().value, VALUE);
 }

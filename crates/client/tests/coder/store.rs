@@ -3,13 +3,14 @@
 
 use sealpost_client::bulk::Bulk;
 use sealpost_client::{Error, NameProblem, PutOutcome, SecretStore};
+use sealpost_fakes::FakeCoder;
 use secrecy::SecretString;
 use serde_json::json;
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::fake::FakeCoder;
-use crate::{client, secret_json};
+use crate::support::listed_names;
+use crate::{client, fake_client, secret_json};
 
 fn item(name: &str, value: &str) -> (String, SecretString) {
     (name.to_owned(), SecretString::from(value))
@@ -17,8 +18,8 @@ fn item(name: &str, value: &str) -> (String, SecretString) {
 
 #[tokio::test]
 async fn put_creates_then_replaces_only_the_value() {
-    let fake = FakeCoder::start().await;
-    let coder = fake.client();
+    let fake = FakeCoder::start().await.unwrap();
+    let coder = fake_client(&fake);
     let store: &dyn SecretStore = &coder.my_secrets();
     assert_eq!(store.describe(), "user `me`");
 
@@ -35,7 +36,7 @@ async fn put_creates_then_replaces_only_the_value() {
 
     let outcome = store.put("npm", &"two".into()).await.unwrap();
     assert_eq!(outcome, PutOutcome::Updated);
-    let stored = fake.stored("alice", "npm").unwrap();
+    let stored = fake.secret("npm").unwrap();
     assert_eq!(stored.value, "two");
     assert_eq!(stored.description, "kept");
     assert_eq!(stored.env_name, "NPM_TOKEN");
@@ -44,7 +45,7 @@ async fn put_creates_then_replaces_only_the_value() {
     assert_eq!(info.name, "npm");
     assert_eq!(info.description.as_deref(), Some("kept"));
     assert!(info.created_at.is_some() && info.updated_at > info.created_at);
-    assert_eq!(store.list().await.unwrap().len(), 1);
+    assert_eq!(listed_names(store).await, ["npm"]);
     store.delete("npm").await.unwrap();
     assert!(store.get("npm").await.unwrap_err().is_not_found());
 }
@@ -100,11 +101,14 @@ async fn put_returns_other_refusals() {
 
 #[tokio::test]
 async fn bulk_upload_stores_every_good_item_and_reports_the_failing_ones() {
-    let fake = FakeCoder::start().await;
-    let coder = fake.client();
-    coder.my_secrets().create("B", "old").send().await.unwrap();
     // Room for A, B (exists), C: D is refused by the server.
-    fake.limit_secrets(3);
+    let fake = FakeCoder::builder()
+        .max_secrets_per_user(3)
+        .start()
+        .await
+        .unwrap();
+    let coder = fake_client(&fake);
+    coder.my_secrets().create("B", "old").send().await.unwrap();
     let store = coder.my_secrets();
     let store: &dyn SecretStore = &store;
 
@@ -146,12 +150,30 @@ async fn bulk_upload_stores_every_good_item_and_reports_the_failing_ones() {
     let refused = report.items[4].result.as_ref().unwrap_err();
     assert_eq!(refused.status(), Some(400));
     assert_eq!(refused.context().unwrap().secret.as_deref(), Some("D"));
+    let api = refused.api().unwrap();
+    assert_eq!(api.message, "User secrets limit reached.");
+    assert_eq!(
+        api.detail.as_deref(),
+        Some("Each user can have at most 3 secrets.")
+    );
 
     for (name, value) in [("A", "1"), ("B", "2"), ("C", "4")] {
-        assert_eq!(fake.stored("alice", name).unwrap().value, value);
+        assert_eq!(fake.secret(name).unwrap().value, value);
     }
-    assert!(fake.stored("alice", "D").is_none());
-    assert_eq!(fake.count("alice"), 3);
+    assert_eq!(fake.names(), ["A", "B", "C"]);
     // The first create, then A, B (POST and PATCH), C and D: `bad/name` never left.
-    assert_eq!(fake.requests(), 6);
+    let requests: Vec<(String, u16)> = fake
+        .requests()
+        .into_iter()
+        .map(|r| (r.method, r.status))
+        .collect();
+    let expected = [
+        ("POST", 201),
+        ("POST", 201),
+        ("POST", 409),
+        ("PATCH", 200),
+        ("POST", 201),
+        ("POST", 400),
+    ];
+    assert_eq!(requests, expected.map(|(m, s)| (m.to_owned(), s)));
 }

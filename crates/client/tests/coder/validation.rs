@@ -5,12 +5,13 @@
 
 use sealpost_client::coder::{self, SecretPatch};
 use sealpost_client::{ApiError, Error, Field, FieldProblem, NameProblem, Validation};
+use sealpost_fakes::FakeCoder;
 use serde_json::{Value, json};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::client;
-use crate::fake::{self, FakeCoder};
+use crate::support::untouchable;
+use crate::{client, fake_client};
 
 const MAX_VALUE: usize = 24 * 1024;
 
@@ -360,20 +361,9 @@ fn mixed_case(text: &str) -> String {
         .collect()
 }
 
-/// A wiremock server that fails the test if any request reaches it.
-async fn no_requests() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(500))
-        .expect(0)
-        .mount(&server)
-        .await;
-    server
-}
-
 #[tokio::test]
 async fn every_rule_is_refused_by_the_client_before_sending() {
-    let server = no_requests().await;
+    let server = untouchable().await;
     let secrets = client(&server).my_secrets();
     for rule in rules() {
         let mut create = secrets.create(rule.name.clone(), rule.value.clone());
@@ -448,8 +438,8 @@ async fn raw(
     body: &Value,
 ) -> (u16, Value) {
     let response = http
-        .request(method, format!("{}{path}", fake.url))
-        .header("Coder-Session-Token", fake::TOKEN)
+        .request(method, format!("{}{path}", fake.url()))
+        .header("Coder-Session-Token", fake.token())
         .header("content-type", "application/json")
         .body(serde_json::to_vec(body).unwrap())
         .send()
@@ -527,10 +517,10 @@ impl Replay {
 
 #[tokio::test]
 async fn every_rule_is_refused_by_the_server_too_and_the_client_keeps_its_answer() {
-    let fake = FakeCoder::start().await;
+    let fake = FakeCoder::start().await.unwrap();
     let replay = Replay::start().await;
     let http = reqwest::Client::new();
-    fake.client()
+    fake_client(&fake)
         .my_secrets()
         .create("target", "v")
         .send()
@@ -570,7 +560,7 @@ async fn every_rule_is_refused_by_the_server_too_and_the_client_keeps_its_answer
         }
     }
     // Nothing invalid was stored.
-    assert_eq!(fake.count("alice"), 1);
+    assert_eq!(fake.names(), ["target"]);
 
     let (status, body) = raw(&http, &fake, reqwest::Method::PATCH, patched, &json!({})).await;
     assert_eq!(status, 400, "{body}");
@@ -598,9 +588,12 @@ async fn several_validations_and_a_detail_are_all_kept() {
 /// caller can show exactly what the server said about which field.
 #[tokio::test]
 async fn a_deployment_rule_arrives_as_the_servers_validation() {
-    let fake = FakeCoder::start().await;
-    fake.reserve_env_name("OPENAI_API_KEY");
-    let secrets = fake.client().my_secrets();
+    let fake = FakeCoder::builder()
+        .reserve_env_name("OPENAI_API_KEY")
+        .start()
+        .await
+        .unwrap();
+    let secrets = fake_client(&fake).my_secrets();
     let err = secrets
         .create("openai", "sk-123")
         .env_name("openai_api_key")
@@ -621,7 +614,7 @@ async fn a_deployment_rule_arrives_as_the_servers_validation() {
         err.to_string()
             .contains("env_name: OPENAI_API_KEY is reserved when AI Gateway is enabled")
     );
-    assert_eq!(fake.count("alice"), 0);
+    assert!(fake.names().is_empty());
 
     secrets.create("openai", "sk-123").send().await.unwrap();
     let err = secrets
@@ -631,5 +624,5 @@ async fn a_deployment_rule_arrives_as_the_servers_validation() {
         .await
         .unwrap_err();
     assert_eq!(err.api().unwrap().validations[0].field, "env_name");
-    assert_eq!(fake.stored("alice", "openai").unwrap().env_name, "");
+    assert_eq!(fake.secret("openai").unwrap().env_name, "");
 }

@@ -5,21 +5,10 @@ use base64::engine::general_purpose::STANDARD;
 use sealpost_client::github::{App, Client, MAX_VALUE_BYTES, Repo, Visibility};
 use sealpost_client::{Error, NameProblem, SecretStore};
 use serde_json::json;
-use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::common::{client, github};
-
-/// A server that must not be called at all.
-async fn untouchable() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(500))
-        .expect(0)
-        .mount(&server)
-        .await;
-    server
-}
+use crate::support::untouchable;
 
 #[tokio::test]
 async fn invalid_names_send_nothing() {

@@ -7,11 +7,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use sealpost_client::RetryPolicy;
 use sealpost_client::github::Client;
+use sealpost_fakes::sodium::Keypair;
 use serde_json::Value;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Match, Mock, MockBuilder, MockServer, Request, ResponseTemplate};
-
-use crate::sodium::Keypair;
 
 pub(crate) const TOKEN: &str = "ghp_test_token_0123456789";
 
@@ -23,9 +22,15 @@ pub(crate) fn fast_retries() -> RetryPolicy {
         .rate_limit_fallback(Duration::from_millis(5))
 }
 
+/// A client of the server at `uri`, with [`TOKEN`].
 pub(crate) fn client(uri: &str) -> Client {
+    client_with_token(uri, TOKEN)
+}
+
+/// A client of the server at `uri` that sends `token`.
+pub(crate) fn client_with_token(uri: &str, token: &str) -> Client {
     Client::builder()
-        .token(TOKEN)
+        .token(token)
         .base_url(uri)
         .retry(fast_retries())
         .build()
@@ -49,7 +54,7 @@ pub(crate) fn github(http_method: &str, exact_path: &str) -> MockBuilder {
 pub(crate) fn key_response(key_id: &str, keypair: &Keypair) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(serde_json::json!({
         "key_id": key_id,
-        "key": STANDARD.encode(keypair.public),
+        "key": STANDARD.encode(keypair.public()),
     }))
 }
 

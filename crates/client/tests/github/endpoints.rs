@@ -5,12 +5,13 @@ use sealpost_client::github::{
     VisibilityKind,
 };
 use sealpost_client::{Error, Operation, PutOutcome, SecretStore};
+use sealpost_fakes::sodium::Keypair;
 use serde_json::json;
 use wiremock::matchers::{body_json, query_param};
 use wiremock::{MockServer, ResponseTemplate};
 
 use crate::common::{Sealed, client, github, mount_key, received};
-use crate::sodium::Keypair;
+use crate::support::listed_names;
 
 /// Every scope GitHub keeps secrets in.
 #[derive(Debug, Clone, Copy)]
@@ -115,7 +116,7 @@ impl Target {
 async fn put_seals_to_the_scope_key_and_tells_created_from_updated() {
     for target in ALL {
         let server = MockServer::start().await;
-        let keypair = Keypair::generate();
+        let keypair = Keypair::generate().unwrap();
         // Fetched once: the second put uses the cached key.
         mount_key(&server, &target.path(), "key-1", &keypair, 1).await;
         let secret_path = format!("{}/NPM_TOKEN", target.path());
@@ -155,7 +156,7 @@ async fn put_seals_to_the_scope_key_and_tells_created_from_updated() {
 async fn store_put_list_get_delete_on_every_scope() {
     for target in ALL {
         let server = MockServer::start().await;
-        let keypair = Keypair::generate();
+        let keypair = Keypair::generate().unwrap();
         mount_key(&server, &target.path(), "568250167242549743", &keypair, 1).await;
         github("PUT", &format!("{}/API_KEY", target.path()))
             .and(Sealed::new(
@@ -209,14 +210,7 @@ async fn store_put_list_get_delete_on_every_scope() {
             store.put("API_KEY", &"v".into()).await.unwrap(),
             PutOutcome::Created
         );
-        let names: Vec<String> = store
-            .list()
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|s| s.name)
-            .collect();
-        assert_eq!(names, ["A", "B"], "{target:?}");
+        assert_eq!(listed_names(&*store).await, ["A", "B"], "{target:?}");
         let a = store.get("A").await.unwrap();
         assert_eq!(a.updated_at.as_deref(), Some("2020-01-10T14:59:22Z"));
         store.delete("A").await.unwrap();
@@ -251,12 +245,12 @@ async fn public_key(gh: &Client, target: Target) -> sealpost_client::github::Sec
 async fn public_key_of_each_scope_is_fetched_once_and_cached() {
     for target in ALL {
         let server = MockServer::start().await;
-        let keypair = Keypair::generate();
+        let keypair = Keypair::generate().unwrap();
         mount_key(&server, &target.path(), "kid", &keypair, 1).await;
         let gh = client(&server.uri());
         let key = public_key(&gh, target).await;
         assert_eq!(key.key_id, "kid");
-        assert_eq!(key.key.as_bytes(), &keypair.public);
+        assert_eq!(key.key.as_bytes(), &keypair.public());
         // From the cache: the mock expects one request.
         assert_eq!(public_key(&gh, target).await, key);
         server.verify().await;
@@ -272,11 +266,11 @@ async fn public_key_of_each_scope_is_fetched_once_and_cached() {
 #[tokio::test]
 async fn key_id_may_be_a_number() {
     let server = MockServer::start().await;
-    let keypair = Keypair::generate();
+    let keypair = Keypair::generate().unwrap();
     github("GET", "/repos/octo/hello/actions/secrets/public-key")
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "key_id": 568_250_167_242_549_743_u64,
-            "key": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, keypair.public),
+            "key": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, keypair.public()),
         })))
         .mount(&server)
         .await;
@@ -301,7 +295,7 @@ async fn key_id_may_be_a_number() {
 #[tokio::test]
 async fn org_visibility_bodies() {
     let server = MockServer::start().await;
-    let keypair = Keypair::generate();
+    let keypair = Keypair::generate().unwrap();
     let scope = "/orgs/acme/dependabot/secrets";
     mount_key(&server, scope, "k", &keypair, 1).await;
     let gh = client(&server.uri());
@@ -451,7 +445,7 @@ async fn selected_repositories_of_org_and_user_secrets() {
 #[tokio::test]
 async fn user_secret_value_and_repositories() {
     let server = MockServer::start().await;
-    let keypair = Keypair::generate();
+    let keypair = Keypair::generate().unwrap();
     let scope = "/user/codespaces/secrets";
     mount_key(&server, scope, "uk", &keypair, 1).await;
     github("PUT", &format!("{scope}/NPM_TOKEN"))
@@ -494,7 +488,7 @@ async fn user_secret_value_and_repositories() {
 #[tokio::test]
 async fn with_sealed_sends_the_callers_value_without_fetching_a_key() {
     let server = MockServer::start().await;
-    let keypair = Keypair::generate();
+    let keypair = Keypair::generate().unwrap();
     let scope = "/repositories/1296269/environments/production/secrets";
     github("GET", &format!("{scope}/public-key"))
         .respond_with(ResponseTemplate::new(500))
@@ -503,7 +497,7 @@ async fn with_sealed_sends_the_callers_value_without_fetching_a_key() {
         .await;
     // Sealed here with sealpost (the library under test only forwards it);
     // the mock opens it with libsodium.
-    let key = sealpost_seal::PublicKey::from_bytes(&keypair.public).unwrap();
+    let key = sealpost_seal::PublicKey::from_bytes(&keypair.public()).unwrap();
     let sealed = key.seal_base64(b"by the caller");
     github("PUT", &format!("{scope}/DB_URL"))
         .and(body_json(
@@ -551,7 +545,7 @@ async fn secret_metadata_with_visibility() {
 #[tokio::test]
 async fn registry_triple_reports_exactly_which_failed() {
     let server = MockServer::start().await;
-    let keypair = Keypair::generate();
+    let keypair = Keypair::generate().unwrap();
     let scope = "/orgs/acme/codespaces/secrets";
     mount_key(&server, scope, "k", &keypair, 1).await;
     let rest = json!({"key_id": "k", "visibility": "selected", "selected_repository_ids": [9]});
@@ -615,7 +609,7 @@ async fn registry_triple_reports_exactly_which_failed() {
 #[tokio::test]
 async fn registry_triple_for_the_user() {
     let server = MockServer::start().await;
-    let keypair = Keypair::generate();
+    let keypair = Keypair::generate().unwrap();
     let scope = "/user/codespaces/secrets";
     mount_key(&server, scope, "k", &keypair, 1).await;
     for (suffix, value) in [
@@ -701,7 +695,7 @@ async fn enterprise_base_url_with_path() {
 #[tokio::test]
 async fn same_origin_redirects_are_followed_with_the_same_method_and_body() {
     let server = MockServer::start().await;
-    let keypair = Keypair::generate();
+    let keypair = Keypair::generate().unwrap();
     // A renamed repository: GitHub redirects to the id-addressed path.
     github("GET", "/repos/octo/old/actions/secrets/public-key")
         .respond_with(

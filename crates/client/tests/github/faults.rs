@@ -6,6 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sealpost_client::github::{App, Client};
 use sealpost_client::{Error, PutOutcome, RetryPolicy};
+use sealpost_fakes::sodium::Keypair;
 use serde_json::json;
 use wiremock::matchers::body_partial_json;
 use wiremock::{MockServer, ResponseTemplate};
@@ -13,7 +14,6 @@ use wiremock::{MockServer, ResponseTemplate};
 use crate::common::{
     Sealed, TOKEN, client, fast_retries, github, key_response, mount_key, received,
 };
-use crate::sodium::Keypair;
 
 const SCOPE: &str = "/repos/octo/hello/actions/secrets";
 
@@ -27,7 +27,7 @@ async fn put(gh: &Client, name: &str, value: &str) -> Result<PutOutcome, Error> 
 /// A server with a key and one failing answer to the first PUT of `X`, then 201.
 async fn fails_once_then_succeeds(failure: ResponseTemplate) -> (MockServer, Keypair) {
     let server = MockServer::start().await;
-    let keypair = Keypair::generate();
+    let keypair = Keypair::generate().unwrap();
     mount_key(&server, SCOPE, "k", &keypair, 1).await;
     github("PUT", &format!("{SCOPE}/X"))
         .respond_with(failure)
@@ -110,7 +110,7 @@ async fn secondary_limit_without_headers_backs_off() {
 #[tokio::test]
 async fn forbidden_without_rate_limit_signs_is_not_retried() {
     let server = MockServer::start().await;
-    mount_key(&server, SCOPE, "k", &Keypair::generate(), 1).await;
+    mount_key(&server, SCOPE, "k", &Keypair::generate().unwrap(), 1).await;
     github("PUT", &format!("{SCOPE}/X"))
         .respond_with(
             ResponseTemplate::new(403)
@@ -218,8 +218,8 @@ async fn connection_refused_is_retried_and_bounded() {
 #[tokio::test]
 async fn key_rotation_mid_run() {
     let server = MockServer::start().await;
-    let old = Keypair::generate();
-    let new = Keypair::generate();
+    let old = Keypair::generate().unwrap();
+    let new = Keypair::generate().unwrap();
     // The first fetch gives the old key, every later one the new key.
     github("GET", &format!("{SCOPE}/public-key"))
         .respond_with(key_response("old", &old))
@@ -269,7 +269,7 @@ async fn key_rotation_mid_run() {
 #[tokio::test]
 async fn a_422_with_the_same_key_is_returned_after_one_refetch() {
     let server = MockServer::start().await;
-    let keypair = Keypair::generate();
+    let keypair = Keypair::generate().unwrap();
     mount_key(&server, SCOPE, "same", &keypair, 2).await;
     github("PUT", &format!("{SCOPE}/X"))
         .respond_with(ResponseTemplate::new(422).set_body_json(json!({

@@ -10,22 +10,30 @@
 //! | `PATCH /api/v2/users/{user}/secrets/{name}` | 200; only the fields given change (`""` clears); 400 for an empty patch or on validation; 404; 409 |
 //! | `DELETE /api/v2/users/{user}/secrets/{name}` | 204, or 404 |
 //!
-//! `{user}` is `me`, the fake's username or its user id; others are 404. Every request
-//! must carry `Coder-Session-Token` (401 otherwise). Errors are Coder's
+//! Every request must carry a `Coder-Session-Token` the fake issued (401 otherwise):
+//! the one user's, or that of another user ([`FakeCoderBuilder::other_user`]). `{user}`
+//! is `me`, or the session user's name or id; any other user is 404 (as Coder lets
+//! only the user themselves reach their secrets). Each user has secrets of their own:
+//! names, `env_name`s and `file_path`s are unique per user. Errors are Coder's
 //! `{message, detail?, validations?: [{field, detail}]}`.
 //!
 //! Validation follows Coder's server: the name must not be empty, have surrounding
 //! whitespace or hold `/`, `?` or `#`; the value must not be empty, hold a NUL byte
 //! or exceed [`MAX_VALUE_BYTES`]; `env_name` must be a POSIX name that is neither
 //! reserved (`PATH`, `HOME`, ...) nor in a reserved family (`CODER_`, `GIT_`, `LC_`,
-//! `LD_`, `DYLD_`); `file_path` must start with `~/` or `/`. Unknown JSON fields are
-//! refused (400): Coder ignores them, but a client that sends one (a `name` in a
-//! `PATCH`, hoping to rename) has a bug.
+//! `LD_`, `DYLD_`), nor one the deployment reserves
+//! ([`FakeCoderBuilder::reserve_env_name`]); `file_path` must start with `~/` or `/`.
+//! Unknown JSON fields are refused (400): Coder ignores them, but a client that sends
+//! one (a `name` in a `PATCH`, hoping to rename) has a bug. A create beyond
+//! [`FakeCoderBuilder::max_secrets_per_user`] is a 400 `User secrets limit reached.`
+//!
+//! Times are written as Coder writes them (`2025-06-01T12:00:00.123456Z`), and every
+//! change gets a later `updated_at` than the one before.
 
 mod routes;
 mod rules;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -36,7 +44,7 @@ use crate::github::Fault;
 use crate::log::LoggedRequest;
 use crate::server::Server;
 use crate::sodium;
-use crate::time::now_rfc3339;
+use crate::time::Clock;
 
 /// The session token the fake accepts unless [`FakeCoderBuilder::token`] sets another.
 pub const DEFAULT_TOKEN: &str = "coderFakeSession-0123456789abcdef";
@@ -86,23 +94,62 @@ impl fmt::Debug for CoderSecret {
     }
 }
 
+/// A user of the fake, with the session token that acts as them.
+#[derive(Debug, Clone)]
+pub(crate) struct User {
+    pub(crate) name: String,
+    pub(crate) id: String,
+    pub(crate) token: String,
+}
+
+impl User {
+    fn new(name: String, token: String) -> Self {
+        User {
+            name,
+            id: new_uuid(),
+            token,
+        }
+    }
+
+    /// Whether `{user}` in a path (`me`, a name or an id) names this user.
+    pub(crate) fn is_named(&self, user: &str) -> bool {
+        user == "me" || user == self.name || user == self.id
+    }
+}
+
 /// Settings fixed when the fake starts.
 #[derive(Debug, Clone)]
 pub(crate) struct Config {
-    pub(crate) token: String,
-    pub(crate) username: String,
-    pub(crate) user_id: String,
+    /// The one user [`FakeCoder::token`] and [`FakeCoder::username`] describe.
+    pub(crate) user: User,
+    /// Users with sessions of their own.
+    pub(crate) other_users: Vec<User>,
     /// `(first n requests that change something, fault)`.
     pub(crate) faults: Vec<(usize, Fault)>,
+    /// `env_name`s the deployment reserves beyond Coder's own rules, in upper case.
+    pub(crate) reserved_env_names: BTreeSet<String>,
+    /// The most secrets one user may have (`None`: no limit).
+    pub(crate) max_secrets: Option<usize>,
+}
+
+impl Config {
+    /// The user whose session `token` is.
+    pub(crate) fn session(&self, token: &str) -> Option<&User> {
+        std::iter::once(&self.user)
+            .chain(&self.other_users)
+            .find(|user| user.token == token)
+    }
 }
 
 /// What the fake knows, behind one lock.
 #[derive(Debug, Default)]
 pub(crate) struct Inner {
-    pub(crate) secrets: BTreeMap<String, CoderSecret>,
+    /// Every user's secrets: username, then secret name.
+    pub(crate) secrets: BTreeMap<String, BTreeMap<String, CoderSecret>>,
     pub(crate) log: Vec<LoggedRequest>,
     /// Requests that would change something (`POST`, `PATCH`, `DELETE`) so far.
     pub(crate) writes: usize,
+    pub(crate) clock: Clock,
 }
 
 #[derive(Debug)]
@@ -135,14 +182,15 @@ pub struct FakeCoder {
 }
 
 impl FakeCoder {
-    /// A builder, to set the token, the username or faults.
+    /// A builder, to set the token, the users, faults or the deployment's rules.
     pub fn builder() -> FakeCoderBuilder {
         FakeCoderBuilder {
             config: Config {
-                token: DEFAULT_TOKEN.to_owned(),
-                username: DEFAULT_USERNAME.to_owned(),
-                user_id: new_uuid(),
+                user: User::new(DEFAULT_USERNAME.to_owned(), DEFAULT_TOKEN.to_owned()),
+                other_users: Vec::new(),
                 faults: Vec::new(),
+                reserved_env_names: BTreeSet::new(),
+                max_secrets: None,
             },
         }
     }
@@ -173,48 +221,53 @@ impl FakeCoder {
 
     /// The session token the fake accepts.
     pub fn token(&self) -> &str {
-        &self.shared.config.token
+        &self.shared.config.user.token
     }
 
     /// The one user's name (`me` names it too).
     pub fn username(&self) -> &str {
-        &self.shared.config.username
+        &self.shared.config.user.name
     }
 
     /// The one user's id (a UUID).
     pub fn user_id(&self) -> &str {
-        &self.shared.config.user_id
+        &self.shared.config.user.id
     }
 
-    /// Secret `name` with its value, if the fake has it.
+    /// The one user's secret `name` with its value, if the fake has it.
     pub fn secret(&self, name: &str) -> Option<CoderSecret> {
-        self.shared.lock().secrets.get(name).cloned()
+        self.secret_of(self.username(), name)
     }
 
-    /// The names of the user's secrets, sorted.
+    /// The names of the one user's secrets, sorted.
     pub fn names(&self) -> Vec<String> {
-        self.shared.lock().secrets.keys().cloned().collect()
+        self.names_of(self.username())
     }
 
-    /// Stores secret `name` with `value` directly, without a request and without
-    /// validation (for tests of list, get, update and delete). Replaces a secret of
-    /// that name.
+    /// Secret `name` of user `username` (the one user or an
+    /// [`other_user`](FakeCoderBuilder::other_user)) with its value.
+    pub fn secret_of(&self, username: &str, name: &str) -> Option<CoderSecret> {
+        self.shared.lock().secrets.get(username)?.get(name).cloned()
+    }
+
+    /// The names of user `username`'s secrets, sorted.
+    pub fn names_of(&self, username: &str) -> Vec<String> {
+        let inner = self.shared.lock();
+        let secrets = inner.secrets.get(username);
+        secrets
+            .map(|s| s.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Stores the one user's secret `name` with `value` directly, without a
+    /// request and without validation (for tests of list, get, update and delete).
+    /// Replaces a secret of that name.
     pub fn insert(&self, name: &str, value: &str) {
-        let now = now_rfc3339();
-        self.shared.lock().secrets.insert(
-            name.to_owned(),
-            CoderSecret {
-                id: new_uuid(),
-                name: name.to_owned(),
-                value: value.to_owned(),
-                description: String::new(),
-                env_name: String::new(),
-                file_path: String::new(),
-                writes: 1,
-                created_at: now.clone(),
-                updated_at: now,
-            },
-        );
+        let mut inner = self.shared.lock();
+        let now = inner.clock.stamp();
+        let secret = CoderSecret::new(name.to_owned(), value.to_owned(), now);
+        let mine = inner.secrets.entry(self.username().to_owned());
+        mine.or_default().insert(name.to_owned(), secret);
     }
 
     /// Every request answered so far, in order.
@@ -234,13 +287,22 @@ pub struct FakeCoderBuilder {
 impl FakeCoderBuilder {
     /// The session token every request must carry (default [`DEFAULT_TOKEN`]).
     pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.config.token = token.into();
+        self.config.user.token = token.into();
         self
     }
 
     /// The one user's name (default [`DEFAULT_USERNAME`]).
     pub fn username(mut self, username: impl Into<String>) -> Self {
-        self.config.username = username.into();
+        self.config.user.name = username.into();
+        self
+    }
+
+    /// Another user, whose requests carry `token`. Their secrets are their own: a
+    /// name taken by one user is free for the other, and neither session reaches the
+    /// other's secrets (404).
+    pub fn other_user(mut self, username: impl Into<String>, token: impl Into<String>) -> Self {
+        let user = User::new(username.into(), token.into());
+        self.config.other_users.push(user);
         self
     }
 
@@ -248,6 +310,23 @@ impl FakeCoderBuilder {
     /// `DELETE`) answer with `fault` and change nothing.
     pub fn fail_first_writes(mut self, count: usize, fault: Fault) -> Self {
         self.config.faults.push((count, fault));
+        self
+    }
+
+    /// An `env_name` (any case) that the deployment refuses beyond Coder's own rules,
+    /// as a deployment with AI Gateway refuses `OPENAI_API_KEY`: a 400 validation
+    /// `{UPPER} is reserved when AI Gateway is enabled`, a rule no client can know.
+    pub fn reserve_env_name(mut self, env_name: &str) -> Self {
+        let upper = env_name.to_ascii_uppercase();
+        self.config.reserved_env_names.insert(upper);
+        self
+    }
+
+    /// Each user may have at most `max` secrets, as Coder limits them: a create beyond
+    /// that is a 400 `User secrets limit reached.` (after the 409 checks: a taken name
+    /// is still a conflict).
+    pub fn max_secrets_per_user(mut self, max: usize) -> Self {
+        self.config.max_secrets = Some(max);
         self
     }
 
@@ -280,6 +359,23 @@ impl FakeCoderBuilder {
             config: self.config,
             inner: Mutex::new(Inner::default()),
         })
+    }
+}
+
+impl CoderSecret {
+    /// A secret with a new id, made at `now`, written once.
+    pub(crate) fn new(name: String, value: String, now: String) -> Self {
+        CoderSecret {
+            id: new_uuid(),
+            name,
+            value,
+            description: String::new(),
+            env_name: String::new(),
+            file_path: String::new(),
+            writes: 1,
+            created_at: now.clone(),
+            updated_at: now,
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! The fake Coder's one handler: checks the session token, finds the route, applies
 //! faults, validates, and answers as Coder's user-secrets API does.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::Router;
@@ -13,11 +14,14 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::rules::{env_name_problem, file_path_problem, name_problem, value_problem};
-use super::{CoderSecret, Config, Inner, Shared, new_uuid};
+use super::{CoderSecret, Config, Inner, Shared};
 use crate::github::Fault;
 use crate::log::LoggedRequest;
 use crate::page::json_response;
-use crate::time::{now_rfc3339, unix_now};
+use crate::time::{Clock, unix_now};
+
+/// One user's secrets, by name.
+type Secrets = BTreeMap<String, CoderSecret>;
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new().fallback(handle).with_state(shared)
@@ -98,23 +102,20 @@ fn answer(
     let token = headers
         .get("coder-session-token")
         .and_then(|value| value.to_str().ok());
-    match token {
-        None => {
-            return Err(Refusal::new(
-                StatusCode::UNAUTHORIZED,
-                "You must be logged in to perform this action.",
-                Some("Coder-Session-Token is missing"),
-            ));
-        }
-        Some(token) if token != config.token => {
-            return Err(Refusal::new(
-                StatusCode::UNAUTHORIZED,
-                "API key is invalid.",
-                Some("the Coder-Session-Token is not one this deployment issued"),
-            ));
-        }
-        Some(_) => {}
-    }
+    let Some(token) = token else {
+        return Err(Refusal::new(
+            StatusCode::UNAUTHORIZED,
+            "You must be logged in to perform this action.",
+            Some("Coder-Session-Token is missing"),
+        ));
+    };
+    let session = config.session(token).ok_or_else(|| {
+        Refusal::new(
+            StatusCode::UNAUTHORIZED,
+            "API key is invalid.",
+            Some("the Coder-Session-Token is not one this deployment issued"),
+        )
+    })?;
     let segments: Option<Vec<String>> = path
         .split('/')
         .skip(1)
@@ -132,7 +133,8 @@ fn answer(
         ["api", "v2", "users", user, "secrets", name] => (*user, Some(*name)),
         _ => return Err(Refusal::not_found()),
     };
-    if !(user == "me" || user == config.username || user == config.user_id) {
+    // Only the user themselves reach their secrets; others look unknown.
+    if !session.is_named(user) {
         return Err(Refusal::not_found());
     }
     let writes = matches!(*method, Method::POST | Method::PATCH | Method::DELETE);
@@ -143,19 +145,21 @@ fn answer(
             return Ok(fault_response(*fault));
         }
     }
+    let secrets = inner.secrets.entry(session.name.clone()).or_default();
+    let clock = &mut inner.clock;
     match (method, name) {
         (&Method::GET, None) => {
-            let all: Vec<Value> = inner.secrets.values().map(secret_json).collect();
+            let all: Vec<Value> = secrets.values().map(secret_json).collect();
             Ok(json_response(StatusCode::OK, &json!(all)))
         }
-        (&Method::POST, None) => create(inner, body),
+        (&Method::POST, None) => create(config, secrets, clock, body),
         (&Method::GET, Some(name)) => {
-            let secret = inner.secrets.get(name).ok_or_else(Refusal::not_found)?;
+            let secret = secrets.get(name).ok_or_else(Refusal::not_found)?;
             Ok(json_response(StatusCode::OK, &secret_json(secret)))
         }
-        (&Method::PATCH, Some(name)) => update(inner, name, body),
+        (&Method::PATCH, Some(name)) => update(config, secrets, clock, name, body),
         (&Method::DELETE, Some(name)) => {
-            inner.secrets.remove(name).ok_or_else(Refusal::not_found)?;
+            secrets.remove(name).ok_or_else(Refusal::not_found)?;
             Ok(StatusCode::NO_CONTENT.into_response())
         }
         _ => Err(Refusal::new(
@@ -197,23 +201,25 @@ fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Refusal> {
     })
 }
 
-fn create(inner: &mut Inner, body: &[u8]) -> Result<Response, Refusal> {
+fn create(
+    config: &Config,
+    secrets: &mut Secrets,
+    clock: &mut Clock,
+    body: &[u8],
+) -> Result<Response, Refusal> {
     let body: CreateBody = parse(body)?;
-    let secret = CoderSecret {
-        id: new_uuid(),
-        name: body.name.unwrap_or_default(),
-        value: body.value.unwrap_or_default(),
-        description: body.description.unwrap_or_default(),
-        env_name: body.env_name.unwrap_or_default(),
-        file_path: body.file_path.unwrap_or_default(),
-        writes: 1,
-        created_at: now_rfc3339(),
-        updated_at: now_rfc3339(),
-    };
+    let mut secret = CoderSecret::new(
+        body.name.unwrap_or_default(),
+        body.value.unwrap_or_default(),
+        clock.stamp(),
+    );
+    secret.description = body.description.unwrap_or_default();
+    secret.env_name = body.env_name.unwrap_or_default();
+    secret.file_path = body.file_path.unwrap_or_default();
     let problems: Vec<(&str, String)> = [
         ("name", name_problem(&secret.name)),
         ("value", value_problem(&secret.value, true)),
-        ("env_name", env_name_problem(&secret.env_name)),
+        ("env_name", env_name_refusal(config, &secret.env_name)),
         ("file_path", file_path_problem(&secret.file_path)),
     ]
     .into_iter()
@@ -222,16 +228,42 @@ fn create(inner: &mut Inner, body: &[u8]) -> Result<Response, Refusal> {
     if !problems.is_empty() {
         return Err(Refusal::validations(StatusCode::BAD_REQUEST, &problems));
     }
-    if inner.secrets.contains_key(&secret.name) {
+    if secrets.contains_key(&secret.name) {
         return Err(conflict("name"));
     }
-    check_unique(inner, &secret)?;
+    check_unique(secrets, &secret)?;
+    if let Some(max) = config.max_secrets
+        && secrets.len() >= max
+    {
+        return Err(Refusal::new(
+            StatusCode::BAD_REQUEST,
+            "User secrets limit reached.",
+            Some(&format!("Each user can have at most {max} secrets.")),
+        ));
+    }
     let response = json_response(StatusCode::CREATED, &secret_json(&secret));
-    inner.secrets.insert(secret.name.clone(), secret);
+    secrets.insert(secret.name.clone(), secret);
     Ok(response)
 }
 
-fn update(inner: &mut Inner, name: &str, body: &[u8]) -> Result<Response, Refusal> {
+/// Coder's rules for an `env_name`, then the deployment's.
+fn env_name_refusal(config: &Config, env_name: &str) -> Option<String> {
+    env_name_problem(env_name).or_else(|| {
+        let upper = env_name.to_ascii_uppercase();
+        config
+            .reserved_env_names
+            .contains(&upper)
+            .then(|| format!("{upper} is reserved when AI Gateway is enabled"))
+    })
+}
+
+fn update(
+    config: &Config,
+    secrets: &mut Secrets,
+    clock: &mut Clock,
+    name: &str,
+    body: &[u8],
+) -> Result<Response, Refusal> {
     let body: UpdateBody = parse(body)?;
     if body.value.is_none()
         && body.description.is_none()
@@ -251,7 +283,9 @@ fn update(inner: &mut Inner, name: &str, body: &[u8]) -> Result<Response, Refusa
         ),
         (
             "env_name",
-            body.env_name.as_deref().and_then(env_name_problem),
+            body.env_name
+                .as_deref()
+                .and_then(|env_name| env_name_refusal(config, env_name)),
         ),
         (
             "file_path",
@@ -264,11 +298,7 @@ fn update(inner: &mut Inner, name: &str, body: &[u8]) -> Result<Response, Refusa
     if !problems.is_empty() {
         return Err(Refusal::validations(StatusCode::BAD_REQUEST, &problems));
     }
-    let mut secret = inner
-        .secrets
-        .get(name)
-        .cloned()
-        .ok_or_else(Refusal::not_found)?;
+    let mut secret = secrets.get(name).cloned().ok_or_else(Refusal::not_found)?;
     if let Some(value) = body.value {
         secret.value = value;
     }
@@ -281,22 +311,18 @@ fn update(inner: &mut Inner, name: &str, body: &[u8]) -> Result<Response, Refusa
     if let Some(file_path) = body.file_path {
         secret.file_path = file_path;
     }
-    check_unique(inner, &secret)?;
+    check_unique(secrets, &secret)?;
     secret.writes += 1;
-    secret.updated_at = now_rfc3339();
+    secret.updated_at = clock.stamp();
     let response = json_response(StatusCode::OK, &secret_json(&secret));
-    inner.secrets.insert(secret.name.clone(), secret);
+    secrets.insert(secret.name.clone(), secret);
     Ok(response)
 }
 
-/// 409 if another secret already has `secret`'s non-empty `env_name` or `file_path`.
-fn check_unique(inner: &Inner, secret: &CoderSecret) -> Result<(), Refusal> {
-    let others = || {
-        inner
-            .secrets
-            .values()
-            .filter(|other| other.name != secret.name)
-    };
+/// 409 if another of the user's secrets already has `secret`'s non-empty `env_name`
+/// or `file_path`.
+fn check_unique(secrets: &Secrets, secret: &CoderSecret) -> Result<(), Refusal> {
+    let others = || secrets.values().filter(|other| other.name != secret.name);
     if !secret.env_name.is_empty() && others().any(|other| other.env_name == secret.env_name) {
         return Err(conflict("env_name"));
     }

@@ -47,7 +47,7 @@ mod scope;
 mod state;
 mod types;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 pub use scope::{APPS, Scope};
@@ -114,6 +114,7 @@ impl FakeGitHub {
                 rotate_after: None,
                 page_size_limit: 100,
                 repositories: BTreeMap::new(),
+                numeric_key_ids: BTreeSet::new(),
             },
         }
     }
@@ -286,6 +287,14 @@ impl FakeGitHubBuilder {
     /// lists of selected repositories use the name. Others are named `repo-{id}`.
     pub fn repository(mut self, id: u64, full_name: &str) -> Self {
         self.config.repositories.insert(id, full_name.to_owned());
+        self
+    }
+
+    /// `scope` publishes its key with `key_id` as a JSON number
+    /// (`{"key_id": 568250167242500001, ...}`), as some servers do where GitHub
+    /// documents a string. A `PUT` must still send it back as a string.
+    pub fn numeric_key_id(mut self, scope: Scope) -> Self {
+        self.config.numeric_key_ids.insert(scope);
         self
     }
 

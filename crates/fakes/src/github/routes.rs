@@ -136,9 +136,14 @@ fn secrets(
     match (method, tail) {
         (&Method::GET, Tail::PublicKey) => {
             let key = inner.scope(at.scope).published();
+            let number = key.key_id.parse::<u64>().ok();
+            let key_id = match number {
+                Some(number) if at.config.numeric_key_ids.contains(at.scope) => json!(number),
+                _ => json!(key.key_id),
+            };
             Ok(json_response(
                 StatusCode::OK,
-                &json!({"key_id": key.key_id, "key": key.to_base64()}),
+                &json!({"key_id": key_id, "key": key.to_base64()}),
             ))
         }
         (&Method::GET, Tail::List) => {

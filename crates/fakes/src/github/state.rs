@@ -1,7 +1,7 @@
 //! What the fake GitHub knows: its settings, a key pair and the secrets of every scope,
 //! and the log of requests.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::scope::Scope;
@@ -22,6 +22,8 @@ pub(crate) struct Config {
     pub(crate) page_size_limit: usize,
     /// Repositories the fake knows by name: id → `owner/name`.
     pub(crate) repositories: BTreeMap<u64, String>,
+    /// Scopes whose public key answer gives `key_id` as a JSON number.
+    pub(crate) numeric_key_ids: BTreeSet<Scope>,
 }
 
 /// Everything behind the lock.
@@ -107,7 +109,7 @@ impl Inner {
             .entry(scope.clone())
             .or_insert_with(|| ScopeState {
                 key_id: next_key_id(last_key_id),
-                keypair: Keypair::generate(),
+                keypair: Keypair::after_init(),
                 secrets: BTreeMap::new(),
                 values_stored: 0,
             })
@@ -118,7 +120,7 @@ impl Inner {
         let key_id = next_key_id(&mut self.last_key_id);
         let state = self.scope(scope);
         state.key_id = key_id;
-        state.keypair = Keypair::generate();
+        state.keypair = Keypair::after_init();
         state.published()
     }
 }
