@@ -1,18 +1,22 @@
 //! A public key prepared for sealing many messages to it.
 
 use alloc::vec::Vec;
+use core::fmt;
 
 use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
-use crate::PublicKey;
+use crate::x25519::{self, RecipientTable};
+use crate::{PublicKey, sealed_box};
 
 /// A [`PublicKey`] with the work that does not depend on the message or the ephemeral
 /// key done once, for services that seal many values to one recipient (a bulk upload
 /// to one GitHub scope, a key-rotation job).
 ///
-/// Sealing through a `Recipient` gives exactly the bytes [`PublicKey::seal_with_rng`]
-/// gives for the same randomness.
+/// [`Recipient::new`] builds a table of 256 multiples of the recipient's point (about
+/// 30 KiB, tens of microseconds), which makes the recipient's half of every later seal
+/// about twice as fast as a plain X25519. Sealing through a `Recipient` gives exactly
+/// the bytes [`PublicKey::seal_with_rng`] gives for the same randomness.
 ///
 /// ```
 /// use sealpost_seal::{Recipient, SecretKey};
@@ -25,9 +29,12 @@ use crate::PublicKey;
 /// }
 /// # Ok::<(), sealpost_seal::Error>(())
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Recipient {
     public_key: PublicKey,
+    /// `None` for a key on the twist of Curve25519, which no key generator makes but
+    /// [`PublicKey::from_bytes`] accepts, as libsodium does; those seal with the ladder.
+    table: Option<RecipientTable>,
 }
 
 impl Recipient {
@@ -35,6 +42,7 @@ impl Recipient {
     pub fn new(public_key: &PublicKey) -> Self {
         Recipient {
             public_key: *public_key,
+            table: RecipientTable::new(public_key.as_bytes()),
         }
     }
 
@@ -74,12 +82,28 @@ impl Recipient {
     }
 
     fn seal_with_ephemeral(&self, ephemeral: &[u8; 32], msg: &[u8]) -> Vec<u8> {
-        self.public_key.seal_with_ephemeral(ephemeral, msg)
+        let recipient = self.public_key.as_bytes();
+        let epk = x25519::public_from_secret(ephemeral);
+        let shared = match &self.table {
+            Some(table) => table.diffie_hellman(ephemeral),
+            None => x25519::diffie_hellman(ephemeral, recipient),
+        };
+        let key = sealed_box::box_key(&shared);
+        sealed_box::assemble(&epk, recipient, &key, msg)
     }
 }
 
 impl From<PublicKey> for Recipient {
     fn from(public_key: PublicKey) -> Self {
         Recipient::new(&public_key)
+    }
+}
+
+impl fmt::Debug for Recipient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Recipient")
+            .field("public_key", &self.public_key)
+            .field("precomputed", &self.table.is_some())
+            .finish()
     }
 }
