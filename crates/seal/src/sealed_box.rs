@@ -88,17 +88,20 @@ fn encrypt_in_place(key: &[u8; 32], nonce: &[u8; 24], buf: &mut [u8]) -> [u8; TA
 /// Poly1305 key), bytes from 32 on are XORed into `buf`.
 ///
 /// The `salsa20` crate makes the first block and short tails; from the second 64-byte
-/// block on, 512-byte chunks come from [`keystream`], eight blocks at a time.
+/// block on, 512-byte chunks come from [`keystream`] where the CPU can run it.
 fn xsalsa20_xor(key: &[u8; 32], nonce: &[u8; 24], buf: &mut [u8]) -> Zeroizing<[u8; 32]> {
     let mut cipher = XSalsa20::new(key.into(), nonce.into());
     let mut mac_key = Zeroizing::new([0u8; 32]);
     cipher.apply_keystream(mac_key.as_mut());
     let (first_block, rest) = buf.split_at_mut(buf.len().min(EPK_LEN));
     cipher.apply_keystream(first_block);
-    if rest.len() < KEYSTREAM_FROM {
-        cipher.apply_keystream(rest);
-        return mac_key;
-    }
+    let eight_blocks = match keystream::EightBlocks::detect() {
+        Some(eight_blocks) if rest.len() >= KEYSTREAM_FROM => eight_blocks,
+        _ => {
+            cipher.apply_keystream(rest);
+            return mac_key;
+        }
+    };
     // XSalsa20 is Salsa20 under the key HSalsa20(key, nonce[..16]) and nonce[16..].
     let (hsalsa_nonce, salsa_nonce) = split_nonce(nonce);
     let subkey = Zeroizing::new(<[u8; 32]>::from(salsa20::hsalsa::<U10>(
@@ -107,7 +110,7 @@ fn xsalsa20_xor(key: &[u8; 32], nonce: &[u8; 24], buf: &mut [u8]) -> Zeroizing<[
     )));
     let whole = rest.len() - rest.len() % keystream::CHUNK;
     let (chunks, tail) = rest.split_at_mut(whole);
-    keystream::xor_chunks(&subkey, &salsa_nonce, 1, chunks);
+    eight_blocks.xor_chunks(&subkey, &salsa_nonce, 1, chunks);
     let tail_block = 1 + (whole / 64) as u64;
     if tail.len() < KEYSTREAM_FROM {
         cipher.seek(tail_block * 64);
@@ -115,7 +118,7 @@ fn xsalsa20_xor(key: &[u8; 32], nonce: &[u8; 24], buf: &mut [u8]) -> Zeroizing<[
     } else {
         let mut padded = Zeroizing::new([0u8; keystream::CHUNK]);
         padded[..tail.len()].copy_from_slice(tail);
-        keystream::xor_chunks(&subkey, &salsa_nonce, tail_block, padded.as_mut());
+        eight_blocks.xor_chunks(&subkey, &salsa_nonce, tail_block, padded.as_mut());
         tail.copy_from_slice(&padded[..tail.len()]);
     }
     mac_key
