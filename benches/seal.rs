@@ -1,5 +1,5 @@
-//! sealpost's sealed box against libsodium's `crypto_box_seal` and RustCrypto's
-//! `crypto_box`, side by side in one process.
+//! sealpost's sealed box against libsodium's `crypto_box_seal` and the `crypto_box`
+//! crate (the `RustCrypto` one), side by side in one process.
 //!
 //! `cargo bench --bench seal` runs everything and then prints (and writes to
 //! `target/criterion/sealpost-ratios.md`) the ratio libsodium-time / other-time for
@@ -77,7 +77,7 @@ fn benches(c: &mut Criterion) {
         let mut group = c.benchmark_group(format!("seal/{label}"));
         group.throughput(Throughput::Bytes(len as u64));
         group.bench_function("libsodium", |b| {
-            b.iter(|| sodium_seal(&pk, black_box(&msg)))
+            b.iter(|| sodium_seal(&pk, black_box(&msg)));
         });
         group.bench_function("crypto_box", |b| {
             b.iter(|| rc_public.seal(&mut os_rng, black_box(&msg)).unwrap());
@@ -112,7 +112,7 @@ fn benches(c: &mut Criterion) {
     });
     group.finish();
 
-    let values: Vec<Vec<u8>> = (0..BATCH).map(|i| vec![i as u8; 32]).collect();
+    let values: Vec<Vec<u8>> = (0..BATCH).map(|i| vec![i.to_le_bytes()[0]; 32]).collect();
     let mut group = c.benchmark_group(format!("batch/{BATCH} x 32 B"));
     group.throughput(Throughput::Elements(BATCH as u64));
     group.bench_function(
@@ -127,15 +127,23 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
-/// The median time of one benchmark from criterion's `estimates.json`, in nanoseconds.
-fn median_ns(dir: &Path, group: &str, name: &str) -> Option<f64> {
+/// The time per iteration of the fastest sample of one benchmark, in nanoseconds, from
+/// criterion's `sample.json`. On a shared machine the fastest sample is the one least
+/// disturbed by other work, so ratios of fastest samples vary least from run to run.
+fn fastest_ns(dir: &Path, group: &str, name: &str) -> Option<f64> {
     let path = dir
         .join(group.replace('/', "_"))
         .join(name.replace(['/', ':'], "_"))
-        .join("new/estimates.json");
+        .join("new/sample.json");
     let text = std::fs::read_to_string(path).ok()?;
     let json: serde_json::Value = serde_json::from_str(&text).ok()?;
-    json["median"]["point_estimate"].as_f64()
+    let iters = json["iters"].as_array()?;
+    let times = json["times"].as_array()?;
+    iters
+        .iter()
+        .zip(times)
+        .filter_map(|(n, t)| Some(t.as_f64()? / n.as_f64()?))
+        .min_by(f64::total_cmp)
 }
 
 fn criterion_dir() -> PathBuf {
@@ -178,7 +186,11 @@ fn configuration() -> String {
 fn report() {
     let dir = criterion_dir();
     let mut table = String::new();
-    let _ = writeln!(table, "{}\n", configuration());
+    let _ = writeln!(
+        table,
+        "{}\n\nTimes: fastest sample of each benchmark.\n",
+        configuration()
+    );
     let _ = writeln!(
         table,
         "| case | libsodium | sealpost | ratio | crypto_box 0.9 | ratio |"
@@ -192,14 +204,14 @@ fn report() {
         ] {
             let group = format!("{group}/{label}");
             let (Some(sodium), Some(mine)) = (
-                median_ns(&dir, &group, "libsodium"),
-                median_ns(&dir, &group, ours),
+                fastest_ns(&dir, &group, "libsodium"),
+                fastest_ns(&dir, &group, ours),
             ) else {
                 continue;
             };
-            let other = median_ns(&dir, &group, "crypto_box");
+            let other = fastest_ns(&dir, &group, "crypto_box");
             let (other_time, other_ratio) = match (what, other) {
-                ("Recipient::seal", _) | (_, None) => ("".into(), "".into()),
+                ("Recipient::seal", _) | (_, None) => (String::new(), String::new()),
                 (_, Some(t)) => (fmt_time(t), format!("{:.2}×", sodium / t)),
             };
             let _ = writeln!(
@@ -211,12 +223,12 @@ fn report() {
             );
         }
     }
-    if let Some(new) = median_ns(&dir, "recipient", "Recipient::new") {
+    if let Some(new) = fastest_ns(&dir, "recipient", "Recipient::new") {
         let _ = writeln!(table, "\n`Recipient::new`: {}", fmt_time(new));
         let group = "seal/32 B";
         if let (Some(one_shot), Some(prepared)) = (
-            median_ns(&dir, group, "sealpost PublicKey"),
-            median_ns(&dir, group, "sealpost Recipient"),
+            fastest_ns(&dir, group, "sealpost PublicKey"),
+            fastest_ns(&dir, group, "sealpost Recipient"),
         ) && one_shot > prepared
         {
             let _ = writeln!(
@@ -228,8 +240,8 @@ fn report() {
     }
     let group = format!("batch_{BATCH} x 32 B");
     if let (Some(looped), Some(many)) = (
-        median_ns(&dir, &group, "loop of Recipient::seal"),
-        median_ns(&dir, &group, "Recipient::seal_many"),
+        fastest_ns(&dir, &group, "loop of Recipient::seal"),
+        fastest_ns(&dir, &group, "Recipient::seal_many"),
     ) {
         let _ = writeln!(
             table,

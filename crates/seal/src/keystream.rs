@@ -5,7 +5,7 @@
 //! words is one 256-bit register holding that word of eight consecutive blocks, so every
 //! round step works on eight blocks at once; at the end an 8×8 transpose turns the
 //! registers back into blocks. The choice is made at run time (`cpufeatures`), and
-//! only with the `simd` feature on x86_64: elsewhere [`EightBlocks::detect`] is `None`
+//! only with the `simd` feature on `x86_64`: elsewhere [`EightBlocks::detect`] is `None`
 //! and the `salsa20` crate does all the work.
 
 /// Bytes produced per step of the eight-block function.
@@ -32,9 +32,10 @@ impl EightBlocks {
     /// on. Only whole [`CHUNK`]s are processed; a shorter tail is left untouched.
     #[cfg_attr(
         not(all(feature = "simd", target_arch = "x86_64")),
-        allow(unused_variables, clippy::unused_self)
+        allow(unused_variables)
     )]
-    pub(crate) fn xor_chunks(self, key: &[u8; 32], nonce: &[u8; 8], block: u64, data: &mut [u8]) {
+    #[allow(clippy::unused_self)] // `self` is the proof of AVX2, not data.
+    pub(crate) fn xor_chunks(self, key: &[u8; 32], nonce: [u8; 8], block: u64, data: &mut [u8]) {
         #[cfg(all(feature = "simd", target_arch = "x86_64"))]
         // SAFETY: `avx2::xor_chunks` needs only AVX2, which `self` proves `detect` found.
         #[allow(unsafe_code)]
@@ -60,9 +61,9 @@ mod avx2 {
     const SIGMA: [u32; 4] = [0x6170_7865, 0x3320_646e, 0x7962_2d32, 0x6b20_6574];
 
     #[target_feature(enable = "avx2")]
-    pub(super) fn xor_chunks(key: &[u8; 32], nonce: &[u8; 8], mut block: u64, data: &mut [u8]) {
+    pub(super) fn xor_chunks(key: &[u8; 32], nonce: [u8; 8], mut block: u64, data: &mut [u8]) {
         let k: [__m256i; 8] = core::array::from_fn(|i| splat(word(key, i)));
-        let n = [splat(word(nonce, 0)), splat(word(nonce, 1))];
+        let n = [splat(word(&nonce, 0)), splat(word(&nonce, 1))];
         #[allow(clippy::redundant_closure)] // A `#[target_feature]` fn is not an `FnMut`.
         let sigma = SIGMA.map(|value| splat(value));
         for chunk in data.chunks_exact_mut(CHUNK) {
@@ -186,6 +187,8 @@ mod avx2 {
             for (block, keystream) in [(b, low_blocks), (b + 4, high_blocks)] {
                 let start = block * 64 + offset;
                 let bytes = &mut chunk[start..start + 32];
+                // Unaligned on purpose: `loadu` and `storeu` take any address.
+                #[allow(clippy::cast_ptr_alignment)]
                 let ptr = bytes.as_mut_ptr().cast::<__m256i>();
                 // SAFETY: `bytes` is 32 valid, writable bytes (checked by the slicing
                 // above); the unaligned load and store read and write exactly those.
@@ -209,11 +212,17 @@ mod avx2 {
 
     /// The `i`-th little-endian 32-bit word of `bytes`.
     fn word<const N: usize>(bytes: &[u8; N], i: usize) -> u32 {
-        u32::from_le_bytes([bytes[4 * i], bytes[4 * i + 1], bytes[4 * i + 2], bytes[4 * i + 3]])
+        u32::from_le_bytes([
+            bytes[4 * i],
+            bytes[4 * i + 1],
+            bytes[4 * i + 2],
+            bytes[4 * i + 3],
+        ])
     }
 }
 
 #[cfg(test)]
+#[allow(clippy::cast_possible_truncation)] // Test patterns wrap on purpose.
 mod tests {
     use alloc::vec;
 
@@ -232,13 +241,16 @@ mod tests {
         // Includes a start just below 2^32 blocks, where the counter's high word carries.
         for block in [0u64, 1, 9, (1 << 32) - 3] {
             let mut ours = vec![0x33u8; 3 * CHUNK + 100];
-            eight.xor_chunks(&key, &nonce, block, &mut ours);
+            eight.xor_chunks(&key, nonce, block, &mut ours);
             let mut expected = vec![0x33u8; 3 * CHUNK];
             let mut cipher = Salsa20::new(&key.into(), &nonce.into());
             cipher.seek(block * 64);
             cipher.apply_keystream(&mut expected);
             assert_eq!(ours[..3 * CHUNK], expected, "from block {block}");
-            assert!(ours[3 * CHUNK..].iter().all(|&b| b == 0x33), "tail untouched");
+            assert!(
+                ours[3 * CHUNK..].iter().all(|&b| b == 0x33),
+                "tail untouched"
+            );
         }
     }
 }

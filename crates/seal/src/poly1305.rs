@@ -34,10 +34,10 @@ pub(crate) fn tag_short(key: &[u8; 32], msg: &[u8]) -> [u8; 16] {
     let mut r_bytes = Zeroizing::new([0u8; 17]);
     r_bytes[..16].copy_from_slice(&key[..16]);
     for i in [3, 7, 11, 15] {
-        r_bytes[i] &= 15;
+        r_bytes[i] &= 0x0f;
     }
     for i in [4, 8, 12] {
-        r_bytes[i] &= 252;
+        r_bytes[i] &= 0xfc;
     }
     let mut r = fiat_poly1305_tight_field_element([0; 3]);
     fiat_poly1305_from_bytes(&mut r, &r_bytes);
@@ -76,6 +76,7 @@ pub(crate) fn tag_short(key: &[u8; 32], msg: &[u8]) -> [u8; 16] {
 }
 
 #[cfg(test)]
+#[allow(clippy::cast_possible_truncation)] // Test patterns wrap on purpose.
 mod tests {
     use alloc::vec::Vec;
 

@@ -85,7 +85,7 @@ fn encrypt_in_place(key: &[u8; 32], nonce: &[u8; 24], buf: &mut [u8]) -> [u8; TA
 }
 
 /// XSalsa20 as `crypto_secretbox` uses it: keystream bytes 0..32 are returned (the
-/// Poly1305 key), bytes from 32 on are XORed into `buf`.
+/// Poly1305 key), bytes from 32 on are combined into `buf` with XOR.
 ///
 /// The `salsa20` crate makes the first block and short tails; from the second 64-byte
 /// block on, 512-byte chunks come from [`keystream`] where the CPU can run it.
@@ -110,7 +110,7 @@ fn xsalsa20_xor(key: &[u8; 32], nonce: &[u8; 24], buf: &mut [u8]) -> Zeroizing<[
     )));
     let whole = rest.len() - rest.len() % keystream::CHUNK;
     let (chunks, tail) = rest.split_at_mut(whole);
-    eight_blocks.xor_chunks(&subkey, &salsa_nonce, 1, chunks);
+    eight_blocks.xor_chunks(&subkey, salsa_nonce, 1, chunks);
     let tail_block = 1 + (whole / 64) as u64;
     if tail.len() < KEYSTREAM_FROM {
         cipher.seek(tail_block * 64);
@@ -118,7 +118,7 @@ fn xsalsa20_xor(key: &[u8; 32], nonce: &[u8; 24], buf: &mut [u8]) -> Zeroizing<[
     } else {
         let mut padded = Zeroizing::new([0u8; keystream::CHUNK]);
         padded[..tail.len()].copy_from_slice(tail);
-        eight_blocks.xor_chunks(&subkey, &salsa_nonce, tail_block, padded.as_mut());
+        eight_blocks.xor_chunks(&subkey, salsa_nonce, tail_block, padded.as_mut());
         tail.copy_from_slice(&padded[..tail.len()]);
     }
     mac_key

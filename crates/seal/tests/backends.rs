@@ -103,7 +103,7 @@ const LENGTHS: &[usize] = &[
 ];
 
 fn message(len: usize) -> Vec<u8> {
-    (0..len).map(|i| (i * 131 + 7) as u8).collect()
+    (0..len).map(|i| (i * 131 + 7).to_le_bytes()[0]).collect()
 }
 
 fn random32(rng: &mut ChaCha20Rng) -> [u8; 32] {

@@ -1,4 +1,4 @@
-//! The fast backend: AWS-LC's `X25519` and `X25519_public_from_private`, which on x86_64
+//! The fast backend: AWS-LC's `X25519` and `X25519_public_from_private`, which on `x86_64`
 //! (with BMI2 and ADX) and aarch64 run s2n-bignum's formally verified assembly.
 //!
 //! We call the two C functions directly rather than through `aws-lc-rs`'s agreement API:

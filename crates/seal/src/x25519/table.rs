@@ -188,7 +188,8 @@ fn select(row: &Row, digit: i8) -> Niels {
 /// Edwards curve, for multiplying it by secret scalars in constant time.
 #[derive(Clone)]
 pub(crate) struct RecipientTable {
-    rows: Box<[Row; 32]>,
+    /// 32 rows, for the digit pairs of the scalar.
+    rows: Box<[Row]>,
 }
 
 impl RecipientTable {
@@ -214,7 +215,7 @@ impl RecipientTable {
             }
         }
         let z_inverses = batch_invert(points.iter().map(|p| p.z));
-        let mut rows = Box::new([[Niels::IDENTITY; 8]; 32]);
+        let mut rows = alloc::vec![[Niels::IDENTITY; 8]; 32].into_boxed_slice();
         for ((entry, point), z_inverse) in rows.iter_mut().flatten().zip(&points).zip(z_inverses) {
             let x = point.x.mul(z_inverse);
             let y = point.y.mul(z_inverse);
@@ -297,15 +298,15 @@ fn batch_invert(elements: impl ExactSizeIterator<Item = Fe>) -> Vec<Fe> {
 /// `d_i` in `-8..=8` with `k = Σ d_i 16^i`, computed without branches.
 fn clamped_radix16(secret: &[u8; 32]) -> [i8; 64] {
     let mut scalar = Zeroizing::new(*secret);
-    scalar[0] &= 248;
-    scalar[31] &= 127;
-    scalar[31] |= 64;
+    scalar[0] &= 0xf8;
+    scalar[31] &= 0x7f;
+    scalar[31] |= 0x40;
     let mut digits = [0i8; 64];
     for (i, byte) in scalar.iter().enumerate() {
         // Each nibble is at most 15: the casts cannot wrap.
         #[allow(clippy::cast_possible_wrap)]
         {
-            digits[2 * i] = (byte & 15) as i8;
+            digits[2 * i] = (byte & 0x0f) as i8;
             digits[2 * i + 1] = (byte >> 4) as i8;
         }
     }
@@ -366,9 +367,9 @@ mod tests {
             }
             assert_eq!(carry, 0);
             let mut clamped = secret;
-            clamped[0] &= 248;
-            clamped[31] &= 127;
-            clamped[31] |= 64;
+            clamped[0] &= 0xf8;
+            clamped[31] &= 0x7f;
+            clamped[31] |= 0x40;
             assert_eq!(bytes, clamped);
         }
     }
