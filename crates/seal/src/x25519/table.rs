@@ -16,7 +16,7 @@
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
-use subtle::{Choice, ConstantTimeEq};
+use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::field::Fe;
@@ -142,46 +142,52 @@ impl Niels {
         xy2d: Fe::ZERO,
     };
 
-    /// Copies `other` into `self` when `choice` is set, in constant time. Written as
-    /// one masked loop over the 15 limbs so the compiler can vectorize it.
-    fn conditional_assign(&mut self, other: &Niels, choice: Choice) {
-        let mask = 0u64.wrapping_sub(u64::from(choice.unwrap_u8()));
-        let fields = [
-            (&mut self.y_plus_x, &other.y_plus_x),
-            (&mut self.y_minus_x, &other.y_minus_x),
-            (&mut self.xy2d, &other.xy2d),
-        ];
-        for (mine, theirs) in fields {
-            for (a, b) in mine.0.iter_mut().zip(theirs.0) {
-                *a ^= (*a ^ b) & mask;
-            }
-        }
+    /// The 15 limbs of the three coordinates, the form table rows store.
+    fn to_limbs(self) -> Limbs {
+        let mut out = [0u64; 15];
+        out[..5].copy_from_slice(&self.y_plus_x.0);
+        out[5..10].copy_from_slice(&self.y_minus_x.0);
+        out[10..].copy_from_slice(&self.xy2d.0);
+        out
     }
 
-    /// `-P = (y - x, y + x, -2dxy)` when `choice` is set.
-    fn conditional_negate(&mut self, choice: Choice) {
-        let negated = Niels {
-            y_plus_x: self.y_minus_x,
-            y_minus_x: self.y_plus_x,
-            xy2d: self.xy2d.neg(),
-        };
-        self.conditional_assign(&negated, choice);
+    #[inline(always)]
+    fn from_limbs(limbs: &Limbs) -> Niels {
+        let fe = |i: usize| Fe(core::array::from_fn(|j| limbs[5 * i + j]));
+        Niels {
+            y_plus_x: fe(0),
+            y_minus_x: fe(1),
+            xy2d: fe(2),
+        }
     }
 }
 
+/// A [`Niels`] point as 15 limbs in one flat array, so that the constant-time selection
+/// is a single masked loop the compiler can vectorize.
+type Limbs = [u64; 15];
+
 /// `[1P, 2P, ..., 8P]` for one power-of-256 multiple `P` of the recipient's point.
-type Row = [Niels; 8];
+type Row = [Limbs; 8];
 
 /// Selects `digit · P` from `row` for a digit in `-8..=8`, reading every entry.
+#[inline(always)]
 fn select(row: &Row, digit: i8) -> Niels {
-    let negative = Choice::from(digit.to_le_bytes()[0] >> 7);
     let magnitude = digit.unsigned_abs();
-    let mut out = Niels::IDENTITY;
+    let mut out = Niels::IDENTITY.to_limbs();
     for (multiple, entry) in (1u8..).zip(row) {
-        out.conditional_assign(entry, magnitude.ct_eq(&multiple));
+        let mask = 0u64.wrapping_sub(u64::from(magnitude.ct_eq(&multiple).unwrap_u8()));
+        for (a, b) in out.iter_mut().zip(entry) {
+            *a ^= (*a ^ b) & mask;
+        }
     }
-    out.conditional_negate(negative);
-    out
+    // -P = (y - x, y + x, -2dxy).
+    let point = Niels::from_limbs(&out);
+    let negative = Choice::from(digit.to_le_bytes()[0] >> 7);
+    Niels {
+        y_plus_x: Fe::conditional_select(&point.y_plus_x, &point.y_minus_x, negative),
+        y_minus_x: Fe::conditional_select(&point.y_minus_x, &point.y_plus_x, negative),
+        xy2d: Fe::conditional_select(&point.xy2d, &point.xy2d.neg(), negative),
+    }
 }
 
 /// The multiples `j · 256^i · P` (`j` in 1..=8, `i` in 0..32) of one point `P` on the
@@ -215,7 +221,7 @@ impl RecipientTable {
             }
         }
         let z_inverses = batch_invert(points.iter().map(|p| p.z));
-        let mut rows = alloc::vec![[Niels::IDENTITY; 8]; 32].into_boxed_slice();
+        let mut rows = alloc::vec![[[0u64; 15]; 8]; 32].into_boxed_slice();
         for ((entry, point), z_inverse) in rows.iter_mut().flatten().zip(&points).zip(z_inverses) {
             let x = point.x.mul(z_inverse);
             let y = point.y.mul(z_inverse);
@@ -223,7 +229,8 @@ impl RecipientTable {
                 y_plus_x: y.add(x).carry(),
                 y_minus_x: y.sub(x).carry(),
                 xy2d: x.mul(y).mul(Fe::D2),
-            };
+            }
+            .to_limbs();
         }
         Some(RecipientTable { rows })
     }
