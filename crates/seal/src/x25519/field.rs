@@ -67,26 +67,26 @@ impl Fe {
         out
     }
 
-    #[inline(always)]
+    #[inline]
     fn tight(self) -> fiat_25519_tight_field_element {
         fiat_25519_tight_field_element(self.0)
     }
 
-    #[inline(always)]
+    #[inline]
     pub(super) fn relax(self) -> Loose {
         let mut out = fiat_25519_loose_field_element([0; 5]);
         fiat_25519_relax(&mut out, &self.tight());
         Loose(out.0)
     }
 
-    #[inline(always)]
+    #[inline]
     pub(super) fn add(self, other: Fe) -> Loose {
         let mut out = fiat_25519_loose_field_element([0; 5]);
         fiat_25519_add(&mut out, &self.tight(), &other.tight());
         Loose(out.0)
     }
 
-    #[inline(always)]
+    #[inline]
     pub(super) fn sub(self, other: Fe) -> Loose {
         let mut out = fiat_25519_loose_field_element([0; 5]);
         fiat_25519_sub(&mut out, &self.tight(), &other.tight());
@@ -99,12 +99,12 @@ impl Fe {
         Loose(out.0).carry()
     }
 
-    #[inline(always)]
+    #[inline]
     pub(super) fn mul(self, other: Fe) -> Fe {
         self.relax().mul(other.relax())
     }
 
-    #[inline(always)]
+    #[inline]
     pub(super) fn square(self) -> Fe {
         self.relax().square()
     }
@@ -172,14 +172,14 @@ impl Fe {
 }
 
 impl Loose {
-    #[inline(always)]
+    #[inline]
     pub(super) fn carry(self) -> Fe {
         let mut out = fiat_25519_tight_field_element([0; 5]);
         fiat_25519_carry(&mut out, &fiat_25519_loose_field_element(self.0));
         Fe(out.0)
     }
 
-    #[inline(always)]
+    #[inline]
     pub(super) fn mul(self, other: Loose) -> Fe {
         let mut out = fiat_25519_tight_field_element([0; 5]);
         fiat_25519_carry_mul(
@@ -190,7 +190,7 @@ impl Loose {
         Fe(out.0)
     }
 
-    #[inline(always)]
+    #[inline]
     pub(super) fn square(self) -> Fe {
         let mut out = fiat_25519_tight_field_element([0; 5]);
         fiat_25519_carry_square(&mut out, &fiat_25519_loose_field_element(self.0));

@@ -151,7 +151,7 @@ impl Niels {
         out
     }
 
-    #[inline(always)]
+    #[inline]
     fn from_limbs(limbs: &Limbs) -> Niels {
         let fe = |i: usize| Fe(core::array::from_fn(|j| limbs[5 * i + j]));
         Niels {
@@ -170,7 +170,7 @@ type Limbs = [u64; 15];
 type Row = [Limbs; 8];
 
 /// Selects `digit · P` from `row` for a digit in `-8..=8`, reading every entry.
-#[inline(always)]
+#[inline]
 fn select(row: &Row, digit: i8) -> Niels {
     let magnitude = digit.unsigned_abs();
     let mut out = Niels::IDENTITY.to_limbs();
