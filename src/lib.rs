@@ -1,20 +1,10 @@
-//! # sealpost
-//!
-//! Seal secrets exactly as libsodium's `crypto_box_seal` does, and upload them to the
-//! services that keep them.
-//!
-//! This crate gathers the workspace's crates under one name:
-//!
-//! - [`seal`]: the sealed box itself ([`sealpost-seal`](https://docs.rs/sealpost-seal)),
-//!   pure Rust, `no_std`, byte-compatible with libsodium.
-//!
-//! ```
-//! use sealpost::seal::SecretKey;
-//!
-//! let recipient = SecretKey::generate();
-//! let sealed = recipient.public_key().seal_base64(b"s3cr3t");
-//! # let _ = sealed;
-//! ```
+#![doc = include_str!("../README.md")]
 
+/// The sealed box: [`sealpost-seal`](https://docs.rs/sealpost-seal), re-exported.
 #[doc(inline)]
 pub use sealpost_seal as seal;
+
+/// Typed async clients for GitHub and Coder:
+/// [`sealpost-client`](https://docs.rs/sealpost-client), re-exported.
+#[doc(inline)]
+pub use sealpost_client as client;

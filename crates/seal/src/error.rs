@@ -22,8 +22,8 @@ pub enum Error {
 
     /// A key given as text was not valid standard, padded base64.
     #[error(
-        "{what} is not valid base64 ({reason}); expected standard base64 \
-         with padding, like the `key` field of GitHub's public-key endpoints"
+        "{what} is not valid base64 ({reason}); expected standard base64 with \
+         padding: 44 characters ending in `=`"
     )]
     Base64 {
         /// Which kind of key was being read.

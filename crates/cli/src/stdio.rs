@@ -1,0 +1,151 @@
+//! Standard input and output, for bytes that may be secret.
+//!
+//! `std::io::stdin()` and `stdout()` copy everything through process-wide buffers that
+//! are never wiped. On Unix we read and write through a duplicate of the file
+//! descriptor instead, unbuffered, and keep the only copy in a buffer that is zeroized
+//! when dropped. Elsewhere the standard handles are used; their buffers are not wiped.
+
+use std::io::{self, IsTerminal, Read, Write};
+
+use zeroize::Zeroizing;
+
+use crate::error::Error;
+
+/// How much to read at a time, and the first buffer's size.
+const CHUNK: usize = 16 * 1024;
+
+/// Reads standard input to its end, exactly as given (no newline is added or removed).
+///
+/// `what` names the expected input in a hint printed to standard error when standard
+/// input is a terminal, so that a user who forgot to pipe something in is not left
+/// staring at a silent command.
+pub(crate) fn read_stdin(what: &str) -> Result<Zeroizing<Vec<u8>>, Error> {
+    if io::stdin().is_terminal() {
+        eprintln!("sealpost: reading {what} from standard input; end it with Ctrl-D");
+    }
+    stdin()
+        .and_then(read_to_end_zeroizing)
+        .map_err(Error::ReadStdin)
+}
+
+/// Writes `bytes` to standard output in full.
+pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
+    let mut out = stdout().map_err(Error::WriteStdout)?;
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(Error::WriteStdout)
+}
+
+/// Reads `reader` to its end into a buffer that is wiped when dropped. When the buffer
+/// grows, the old one is wiped too (`Vec::extend` would leave copies in freed memory).
+fn read_to_end_zeroizing(mut reader: impl Read) -> io::Result<Zeroizing<Vec<u8>>> {
+    let mut buf = Zeroizing::new(Vec::with_capacity(CHUNK));
+    loop {
+        if buf.len() == buf.capacity() {
+            let mut bigger = Zeroizing::new(Vec::with_capacity(buf.capacity() * 2));
+            bigger.extend_from_slice(&buf);
+            buf = bigger;
+        }
+        let filled = buf.len();
+        let room = (buf.capacity() - filled).min(CHUNK);
+        buf.resize(filled + room, 0);
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => {
+                buf.truncate(filled);
+                return Ok(buf);
+            }
+            Ok(read) => buf.truncate(filled + read),
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => buf.truncate(filled),
+            Err(err) => return Err(err),
+        }
+    }
+}
+
+#[cfg(unix)]
+fn stdin() -> io::Result<std::fs::File> {
+    use std::os::fd::AsFd as _;
+    Ok(io::stdin().as_fd().try_clone_to_owned()?.into())
+}
+
+#[cfg(unix)]
+fn stdout() -> io::Result<std::fs::File> {
+    use std::os::fd::AsFd as _;
+    Ok(io::stdout().as_fd().try_clone_to_owned()?.into())
+}
+
+#[cfg(not(unix))]
+#[allow(clippy::unnecessary_wraps)] // Same signature as on Unix.
+fn stdin() -> io::Result<io::StdinLock<'static>> {
+    Ok(io::stdin().lock())
+}
+
+#[cfg(not(unix))]
+#[allow(clippy::unnecessary_wraps)] // Same signature as on Unix.
+fn stdout() -> io::Result<io::StdoutLock<'static>> {
+    Ok(io::stdout().lock())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hands out at most `step` bytes per read, to exercise every branch of the loop.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+        interrupt: bool,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.interrupt = !self.interrupt;
+            if self.interrupt {
+                return Err(io::ErrorKind::Interrupted.into());
+            }
+            let n = self.step.min(buf.len()).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn reads_every_byte_across_growth_and_interruptions() {
+        let data: Vec<u8> = (0..5 * CHUNK + 7)
+            .map(|i| u8::try_from(i % 251).unwrap())
+            .collect();
+        // (bytes per read, bytes in all); one byte at a time only for a short input.
+        for (step, len) in [
+            (1, 3000),
+            (1000, data.len()),
+            (CHUNK - 1, data.len()),
+            (CHUNK, data.len()),
+            (3 * CHUNK, data.len()),
+        ] {
+            let reader = Trickle {
+                data: &data[..len],
+                step,
+                interrupt: false,
+            };
+            let read = read_to_end_zeroizing(reader).unwrap();
+            assert_eq!(read.as_slice(), &data[..len], "{step} bytes per read");
+        }
+    }
+
+    #[test]
+    fn empty_input_is_empty() {
+        assert!(read_to_end_zeroizing(io::empty()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn read_errors_are_returned() {
+        struct Broken;
+        impl Read for Broken {
+            fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+                Err(io::ErrorKind::BrokenPipe.into())
+            }
+        }
+        let err = read_to_end_zeroizing(Broken).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::BrokenPipe);
+    }
+}

@@ -1,0 +1,52 @@
+//! The help text, as a user sees it (snapshots: a change to a flag shows up in review).
+
+use crate::sealpost;
+
+fn help(args: &[&str]) -> String {
+    let output = sealpost()
+        .args(args)
+        .env("COLUMNS", "100")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert!(output.stderr.is_empty(), "{output:?}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn top_level_help() {
+    insta::assert_snapshot!(help(&["--help"]));
+}
+
+#[test]
+fn keygen_help() {
+    insta::assert_snapshot!(help(&["keygen", "--help"]));
+}
+
+#[test]
+fn seal_help() {
+    insta::assert_snapshot!(help(&["seal", "--help"]));
+}
+
+#[test]
+fn open_help() {
+    insta::assert_snapshot!(help(&["open", "--help"]));
+}
+
+#[test]
+fn version_names_the_binary() {
+    let version = help(&["--version"]);
+    assert_eq!(version, format!("sealpost {}\n", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn no_command_is_a_usage_error() {
+    let output = sealpost().output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    assert!(
+        String::from_utf8(output.stderr)
+            .unwrap()
+            .contains("Usage: sealpost <COMMAND>")
+    );
+}

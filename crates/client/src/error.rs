@@ -1,0 +1,537 @@
+//! The one error type of this crate, shared by every service.
+//!
+//! Every variant that comes from talking to a service carries a [`Context`]: which
+//! service, which operation, and which target (for example "GitHub: store secret
+//! `NPM_TOKEN` (organization `acme`, codespaces)"). Server answers that are not a success
+//! keep everything the server said in an [`ApiError`]: the status, the message, GitHub's
+//! `documentation_url`, Coder's `detail` and `validations`.
+//!
+//! No variant ever holds a secret value, plaintext or sealed; names of secrets,
+//! organizations and repositories are not secret and are kept so a message can say
+//! which item failed.
+
+use std::fmt;
+use std::time::Duration;
+
+/// Everything that can go wrong in this crate.
+///
+/// Input problems ([`Error::InvalidName`], [`Error::ValueTooLarge`],
+/// [`Error::InvalidInput`], [`Error::InvalidBaseUrl`]) are found before any request is
+/// sent. The others say what was being done, to which target, and what happened.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered with a status that is not a success (after any retries).
+    #[error("{context}: {error}")]
+    Api {
+        /// What was being done, and to which target.
+        context: Box<Context>,
+        /// Everything the server said.
+        error: Box<ApiError>,
+    },
+
+    /// A secret name that the service would refuse; nothing was sent.
+    #[error("invalid secret name `{name}`: {problem}")]
+    InvalidName {
+        /// The name as given (names are not secret).
+        name: String,
+        /// What is wrong with it, and what is allowed.
+        problem: NameProblem,
+    },
+
+    /// A secret value larger than the service stores; nothing was sent.
+    #[error(
+        "the value of secret `{name}` is {size} bytes, but at most {limit} bytes can be stored; \
+         store a smaller value (for example a file's path or a key to fetch it with)"
+    )]
+    ValueTooLarge {
+        /// The secret's name.
+        name: String,
+        /// The value's size in bytes.
+        size: usize,
+        /// The largest size the service stores.
+        limit: usize,
+    },
+
+    /// Some other argument the service would refuse (an empty organization or
+    /// environment name, a sealed value that is not base64, ...); nothing was sent.
+    #[error("invalid {what}: {problem}")]
+    InvalidInput {
+        /// Which argument was wrong.
+        what: &'static str,
+        /// What is wrong with it, and what to do.
+        problem: String,
+    },
+
+    /// The base URL given to a client builder cannot be used.
+    #[error("invalid base URL `{url}`: {problem}")]
+    InvalidBaseUrl {
+        /// The URL as given (base URLs hold no credentials: any user or password in
+        /// them is refused and not echoed).
+        url: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+
+    /// A credential (token) that cannot be put into an HTTP header.
+    #[error(
+        "the {what} cannot be sent in an HTTP header (it holds control characters or \
+         non-ASCII bytes); check that it was copied without line breaks"
+    )]
+    InvalidCredential {
+        /// Which credential, e.g. "GitHub token".
+        what: &'static str,
+    },
+
+    /// The HTTP client could not be set up (its TLS backend failed to start).
+    #[error("the HTTP client could not be set up: {source}")]
+    HttpClient {
+        /// Why.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The public key a service published for sealing cannot be used: wrong length,
+    /// not base64, or a low-order point that would make the sealed value readable by
+    /// anyone. Nothing was sealed to it and nothing was sent.
+    #[error("{context}: the service's public key cannot be used: {source}")]
+    InvalidPublicKey {
+        /// Where the key came from.
+        context: Box<Context>,
+        /// What is wrong with the key.
+        #[source]
+        source: sealpost_seal::Error,
+    },
+
+    /// The request could not be sent or its answer not received (DNS, connection
+    /// refused or reset, TLS), after any retries.
+    #[error("{context}: request failed after {attempts} attempt(s): {source}")]
+    Transport {
+        /// What was being done, and to which target.
+        context: Box<Context>,
+        /// How many attempts were made.
+        attempts: u32,
+        /// The last failure.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The server did not answer in time, after any retries.
+    #[error(
+        "{context}: no answer within {timeout:?} after {attempts} attempt(s); the service may \
+         be overloaded, try again later or raise the client's timeout"
+    )]
+    Timeout {
+        /// What was being done, and to which target.
+        context: Box<Context>,
+        /// How many attempts were made.
+        attempts: u32,
+        /// The per-attempt timeout.
+        timeout: Duration,
+    },
+
+    /// The server redirected to another host. Credentials are never sent to another
+    /// host, so the redirect was not followed.
+    #[error(
+        "{context}: the server redirected to `{location}`, another host; the redirect was not \
+         followed so that credentials are not sent there. If that host is right, use it as \
+         the base URL"
+    )]
+    Redirect {
+        /// What was being done, and to which target.
+        context: Box<Context>,
+        /// Where the server pointed (scheme, host and path, without query).
+        location: String,
+    },
+
+    /// The server answered with a success, but the body was not what the API
+    /// documents.
+    #[error("{context}: the server's answer could not be read: {problem}")]
+    Decode {
+        /// What was being done, and to which target.
+        context: Box<Context>,
+        /// What was wrong with the body.
+        problem: String,
+    },
+}
+
+impl Error {
+    /// The server's answer, if this error is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// What was being done when this error happened, if anything was sent.
+    pub fn context(&self) -> Option<&Context> {
+        match self {
+            Error::Api { context, .. }
+            | Error::InvalidPublicKey { context, .. }
+            | Error::Transport { context, .. }
+            | Error::Timeout { context, .. }
+            | Error::Redirect { context, .. }
+            | Error::Decode { context, .. } => Some(context),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status the server answered with, if it answered.
+    pub fn status(&self) -> Option<u16> {
+        self.api().map(|api| api.status)
+    }
+
+    /// Whether the server refused because of a rate limit (429, or 403 with GitHub's
+    /// rate-limit headers or message), after the retries allowed were spent.
+    pub fn is_rate_limited(&self) -> bool {
+        self.api().is_some_and(|api| api.rate_limited)
+    }
+
+    /// Whether the server answered 404: the secret, scope or repository does not
+    /// exist, or the credentials may not see it.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(404)
+    }
+
+    /// Whether the server refused the credentials (401) or their permissions (403
+    /// that is not a rate limit).
+    pub fn is_unauthorized(&self) -> bool {
+        match self.api() {
+            Some(api) => api.status == 401 || (api.status == 403 && !api.rate_limited),
+            None => false,
+        }
+    }
+
+    /// Whether the input was refused before anything was sent.
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(
+            self,
+            Error::InvalidName { .. }
+                | Error::ValueTooLarge { .. }
+                | Error::InvalidInput { .. }
+                | Error::InvalidBaseUrl { .. }
+                | Error::InvalidCredential { .. }
+        )
+    }
+
+    /// Whether trying the same call again later may succeed: rate limits, server
+    /// errors, timeouts and connection failures.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Api { error, .. } => error.rate_limited || error.status >= 500,
+            Error::Transport { .. } | Error::Timeout { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+/// Which service an error or request is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Service {
+    /// GitHub or GitHub Enterprise Server.
+    GitHub,
+    /// A Coder deployment.
+    Coder,
+}
+
+impl fmt::Display for Service {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Service::GitHub => "GitHub",
+            Service::Coder => "Coder",
+        })
+    }
+}
+
+/// What a request was doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Operation {
+    /// Fetching the public key secrets are sealed to.
+    GetPublicKey,
+    /// Creating or replacing a secret's value (and access settings).
+    Put,
+    /// Creating a secret that must not exist yet.
+    Create,
+    /// Changing some fields of an existing secret.
+    Update,
+    /// Changing who may use a secret, without its value.
+    UpdateAccess,
+    /// Reading a secret's metadata (never its value).
+    Get,
+    /// Listing secrets.
+    List,
+    /// Deleting a secret.
+    Delete,
+    /// Listing the repositories a secret is shared with.
+    ListRepositories,
+    /// Replacing the repositories a secret is shared with.
+    SetRepositories,
+    /// Sharing a secret with one more repository.
+    AddRepository,
+    /// No longer sharing a secret with one repository.
+    RemoveRepository,
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Operation::GetPublicKey => "fetch public key",
+            Operation::Put => "store secret",
+            Operation::Create => "create secret",
+            Operation::Update => "update secret",
+            Operation::UpdateAccess => "change access to secret",
+            Operation::Get => "read secret",
+            Operation::List => "list secrets",
+            Operation::Delete => "delete secret",
+            Operation::ListRepositories => "list repositories of secret",
+            Operation::SetRepositories => "set repositories of secret",
+            Operation::AddRepository => "add repository to secret",
+            Operation::RemoveRepository => "remove repository from secret",
+        })
+    }
+}
+
+/// What was being done, and to which target: the first half of every message of a
+/// network error, e.g. "GitHub: store secret `NPM_TOKEN` for organization `acme`
+/// (codespaces)".
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Context {
+    /// The service talked to.
+    pub service: Service,
+    /// What the request was doing.
+    pub operation: Operation,
+    /// Where the secrets live, in words: "organization `acme` (codespaces)",
+    /// "user `alice`".
+    pub scope: String,
+    /// The secret's name, when the request was about one secret.
+    pub secret: Option<String>,
+}
+
+impl Context {
+    /// A context for `operation` on the secrets of `scope` of `service`.
+    pub fn new(service: Service, operation: Operation, scope: impl Into<String>) -> Self {
+        Context {
+            service,
+            operation,
+            scope: scope.into(),
+            secret: None,
+        }
+    }
+
+    /// The same context, about the secret named `name`.
+    #[must_use]
+    pub fn with_secret(mut self, name: impl Into<String>) -> Self {
+        self.secret = Some(name.into());
+        self
+    }
+}
+
+impl fmt::Display for Context {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.service, self.operation)?;
+        if let Some(name) = &self.secret {
+            write!(f, " `{name}`")?;
+        }
+        write!(f, " for {}", self.scope)
+    }
+}
+
+/// What a server said when it refused a request.
+///
+/// GitHub answers `{"message", "documentation_url", "errors"?}`; Coder answers
+/// `{"message", "detail", "validations": [{"field", "detail"}]}`. Every field either
+/// service sends is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The HTTP status code.
+    pub status: u16,
+    /// The server's `message`, or the status's reason when the body had none.
+    pub message: String,
+    /// GitHub's link to the documentation of the endpoint.
+    pub documentation_url: Option<String>,
+    /// Coder's `detail`: more about what went wrong.
+    pub detail: Option<String>,
+    /// Coder's per-field `validations`, and GitHub's `errors` when they name fields.
+    pub validations: Vec<Validation>,
+    /// The request id the server gave (`x-github-request-id`), for support requests.
+    pub request_id: Option<String>,
+    /// Whether the refusal was a rate limit.
+    pub rate_limited: bool,
+    /// When a rate limit said when to come back: how long from the answer.
+    pub retry_after: Option<Duration>,
+}
+
+impl ApiError {
+    /// An error with `status` and `message` and nothing else.
+    pub fn new(status: u16, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            message: message.into(),
+            documentation_url: None,
+            detail: None,
+            validations: Vec::new(),
+            request_id: None,
+            rate_limited: false,
+            retry_after: None,
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the server answered {}", self.status)?;
+        if self.rate_limited {
+            f.write_str(" (rate limited")?;
+            if let Some(wait) = self.retry_after {
+                write!(f, ", retry in {}s", wait.as_secs())?;
+            }
+            f.write_str(")")?;
+        }
+        if !self.message.is_empty() {
+            write!(f, ": {}", self.message)?;
+        }
+        if let Some(detail) = &self.detail {
+            write!(f, " ({detail})")?;
+        }
+        for validation in &self.validations {
+            write!(f, "; {}: {}", validation.field, validation.detail)?;
+        }
+        if let Some(url) = &self.documentation_url {
+            write!(f, " [see {url}]")?;
+        }
+        Ok(())
+    }
+}
+
+/// One field a server refused, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Validation {
+    /// The field's name as the server spells it.
+    pub field: String,
+    /// What is wrong with it.
+    pub detail: String,
+}
+
+impl Validation {
+    /// A refusal of `field` because of `detail`.
+    pub fn new(field: impl Into<String>, detail: impl Into<String>) -> Self {
+        Validation {
+            field: field.into(),
+            detail: detail.into(),
+        }
+    }
+}
+
+/// What is wrong with a secret name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NameProblem {
+    /// The name is empty.
+    Empty,
+    /// The name starts with a digit.
+    StartsWithDigit,
+    /// The name holds a character other than ASCII letters, digits and `_`, at this
+    /// byte offset.
+    InvalidCharacter {
+        /// Byte offset of the first such character.
+        offset: usize,
+    },
+    /// The name starts with `GITHUB_` (in any case), which GitHub reserves.
+    ReservedPrefix,
+    /// The name is longer than the service allows.
+    TooLong {
+        /// The largest length allowed.
+        limit: usize,
+    },
+}
+
+impl fmt::Display for NameProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NameProblem::Empty => f.write_str("it is empty"),
+            NameProblem::StartsWithDigit => {
+                f.write_str("it starts with a digit; names start with a letter or `_`")
+            }
+            NameProblem::InvalidCharacter { offset } => write!(
+                f,
+                "the character at byte {offset} is not allowed; use only ASCII letters, \
+                 digits and `_`"
+            ),
+            NameProblem::ReservedPrefix => {
+                f.write_str("names starting with `GITHUB_` (in any case) are reserved by GitHub")
+            }
+            NameProblem::TooLong { limit } => write!(f, "it is longer than {limit} bytes"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api_error(status: u16, rate_limited: bool) -> Error {
+        let mut error = ApiError::new(status, "Not Found");
+        error.rate_limited = rate_limited;
+        error.documentation_url = Some("https://docs.github.com/rest".into());
+        Error::Api {
+            context: Box::new(
+                Context::new(
+                    Service::GitHub,
+                    Operation::Delete,
+                    "repository `o/r` (actions)",
+                )
+                .with_secret("X"),
+            ),
+            error: Box::new(error),
+        }
+    }
+
+    #[test]
+    fn api_error_message_names_service_operation_target_and_server_text() {
+        assert_eq!(
+            api_error(404, false).to_string(),
+            "GitHub: delete secret `X` for repository `o/r` (actions): the server answered \
+             404: Not Found [see https://docs.github.com/rest]"
+        );
+    }
+
+    #[test]
+    fn coder_fields_are_shown() {
+        let mut error = ApiError::new(400, "Invalid request");
+        error.detail = Some("name taken".into());
+        error.validations = vec![Validation::new("name", "must be unique")];
+        assert_eq!(
+            error.to_string(),
+            "the server answered 400: Invalid request (name taken); name: must be unique"
+        );
+    }
+
+    #[test]
+    fn helpers_classify() {
+        assert!(api_error(404, false).is_not_found());
+        assert!(!api_error(404, false).is_transient());
+        assert!(api_error(403, true).is_rate_limited());
+        assert!(api_error(403, true).is_transient());
+        assert!(!api_error(403, true).is_unauthorized());
+        assert!(api_error(403, false).is_unauthorized());
+        assert!(api_error(502, false).is_transient());
+        let invalid = Error::InvalidName {
+            name: "1X".into(),
+            problem: NameProblem::StartsWithDigit,
+        };
+        assert!(invalid.is_invalid_input());
+        assert!(invalid.context().is_none());
+    }
+
+    #[test]
+    fn error_is_small() {
+        // Results of this crate are returned through many layers; keep them cheap.
+        assert!(std::mem::size_of::<Error>() <= 64);
+    }
+}

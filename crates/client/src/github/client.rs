@@ -1,0 +1,241 @@
+//! The GitHub client and its builder.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+use secrecy::{ExposeSecret as _, SecretString};
+
+use super::keys::KeyCache;
+use crate::transport::{HttpSettings, Transport, credential_header, parse_base_url};
+use crate::{Error, RetryPolicy, Service};
+
+/// The API of github.com. For GitHub Enterprise Server use `https://HOST/api/v3`.
+pub const DEFAULT_BASE_URL: &str = "https://api.github.com";
+
+/// The REST API version this client speaks (`X-GitHub-Api-Version`).
+pub const API_VERSION: &str = "2022-11-28";
+
+/// A client of GitHub's secrets API: cheap to clone (clones share connections and the
+/// cache of public keys), usable from many tasks at once.
+///
+/// ```no_run
+/// use sealpost_client::github::{self, App, Repo, Visibility};
+///
+/// # async fn run() -> Result<(), sealpost_client::Error> {
+/// let gh = github::Client::builder()
+///     .token(std::env::var("GH_TOKEN").unwrap_or_default())
+///     .build()?;
+/// gh.repository_secret(App::Actions, "octo", "hello", "NPM_TOKEN")
+///     .value("s3cr3t")
+///     .send()
+///     .await?;
+/// gh.org_secret(App::Codespaces, "acme", "NPM_TOKEN", Visibility::selected([1296269]))
+///     .value("s3cr3t")
+///     .send()
+///     .await?;
+/// gh.environment_secret(Repo::id(1296269), "production", "DB_URL")
+///     .value("postgres://...")
+///     .send()
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) transport: Transport,
+    pub(crate) keys: KeyCache,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("transport", &self.inner.transport)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A builder; [`ClientBuilder::token`] must be called before
+    /// [`build`](ClientBuilder::build).
+    pub fn builder() -> ClientBuilder<NoToken> {
+        ClientBuilder {
+            token: NoToken,
+            base_url: None,
+            settings: HttpSettings::default(),
+        }
+    }
+
+    /// Forgets the cached public keys of every scope; the next value stored in a
+    /// scope fetches its key again. (Not needed for key rotation, which the client
+    /// notices by itself.)
+    pub fn forget_public_keys(&self) {
+        self.inner.keys.clear();
+    }
+
+    pub(crate) fn transport(&self) -> &Transport {
+        &self.inner.transport
+    }
+
+    pub(crate) fn keys(&self) -> &KeyCache {
+        &self.inner.keys
+    }
+}
+
+/// Builds a [`Client`]. The token is required: `build` exists only after
+/// [`token`](ClientBuilder::token).
+///
+/// ```compile_fail
+/// // No token: does not compile.
+/// let gh = sealpost_client::github::Client::builder().build();
+/// ```
+#[must_use]
+pub struct ClientBuilder<T> {
+    token: T,
+    base_url: Option<String>,
+    settings: HttpSettings,
+}
+
+/// Typestate of [`ClientBuilder`]: no token given yet.
+#[derive(Debug)]
+pub struct NoToken;
+
+/// Typestate of [`ClientBuilder`]: a token given.
+pub struct WithToken(SecretString);
+
+impl fmt::Debug for WithToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("WithToken(..)")
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for ClientBuilder<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("token", &self.token)
+            .field("base_url", &self.base_url)
+            .field("settings", &self.settings)
+            .finish()
+    }
+}
+
+impl ClientBuilder<NoToken> {
+    /// The token sent as `Authorization: Bearer`: a personal access token (classic
+    /// with `repo`, `admin:org` or `codespace` scopes, or fine-grained with the
+    /// matching "Secrets" permissions), a GitHub App installation token, or
+    /// `GITHUB_TOKEN`. Surrounding whitespace (a trailing newline from a file) is
+    /// ignored.
+    pub fn token(self, token: impl Into<SecretString>) -> ClientBuilder<WithToken> {
+        ClientBuilder {
+            token: WithToken(token.into()),
+            base_url: self.base_url,
+            settings: self.settings,
+        }
+    }
+}
+
+impl<T> ClientBuilder<T> {
+    /// The API's base URL: [`DEFAULT_BASE_URL`] unless given; `https://HOST/api/v3`
+    /// for GitHub Enterprise Server; `http://127.0.0.1:PORT` for a test server.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The `User-Agent` header GitHub requires (default `sealpost/VERSION`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.settings.user_agent = user_agent.into();
+        self
+    }
+
+    /// How long one attempt may take, answer body included (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.settings.timeout = timeout;
+        self
+    }
+
+    /// How long connecting may take (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.connect_timeout = timeout;
+        self
+    }
+
+    /// When and how failed requests are retried; see [`crate::retry`].
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.settings.retry = policy;
+        self
+    }
+}
+
+impl ClientBuilder<WithToken> {
+    /// The client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidBaseUrl`] for a base URL that is not `http(s)://HOST[/PATH]`,
+    /// [`Error::InvalidCredential`] for a token that cannot be sent in a header,
+    /// [`Error::HttpClient`] if the TLS backend cannot start.
+    pub fn build(self) -> Result<Client, Error> {
+        let base = parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let token = self.token.0.expose_secret().trim();
+        if token.is_empty() {
+            return Err(Error::InvalidCredential {
+                what: "GitHub token (it is empty)",
+            });
+        }
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            AUTHORIZATION,
+            credential_header(&format!("Bearer {token}"), "GitHub token")?,
+        );
+        headers.insert(
+            "x-github-api-version",
+            HeaderValue::from_static(API_VERSION),
+        );
+        let transport = Transport::new(Service::GitHub, base, headers, &self.settings)?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                transport,
+                keys: KeyCache::default(),
+            }),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_token() {
+        let builder = Client::builder().token("ghp_supersecret");
+        assert!(!format!("{builder:?}").contains("supersecret"));
+        let client = builder.build().unwrap();
+        let debug = format!("{client:?}");
+        assert!(!debug.contains("supersecret"), "{debug}");
+        assert!(debug.contains("Sensitive"), "{debug}");
+    }
+
+    #[test]
+    fn bad_tokens_and_urls_are_typed_errors() {
+        assert!(matches!(
+            Client::builder().token("  \n").build(),
+            Err(Error::InvalidCredential { .. })
+        ));
+        assert!(matches!(
+            Client::builder().token("a\u{7f}b").build(),
+            Err(Error::InvalidCredential { .. })
+        ));
+        assert!(matches!(
+            Client::builder().token("t").base_url("not a url").build(),
+            Err(Error::InvalidBaseUrl { .. })
+        ));
+        // A trailing newline (token read from a file) is not an error.
+        assert!(Client::builder().token("t\n").build().is_ok());
+    }
+}

@@ -1,0 +1,150 @@
+//! The value of a secret as a builder holds it: a plaintext the client will seal, or a
+//! value the caller sealed. Also the typestate markers of the builders.
+
+use std::fmt;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use sealpost_seal::SEAL_OVERHEAD;
+use secrecy::SecretString;
+
+use super::names::{MAX_VALUE_BYTES, check_value};
+use super::types::RepositoryId;
+use crate::Error;
+
+/// Typestate of the secret builders: no value given yet. Where the API requires a
+/// value, `send` does not exist in this state.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoValue;
+
+/// Typestate of the secret builders: a value given, with `value` or `with_sealed`.
+/// `Debug` never shows it.
+pub struct WithValue(pub(crate) Payload);
+
+impl fmt::Debug for WithValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.0 {
+            Payload::Plain(_) => "WithValue(plaintext, hidden)",
+            Payload::Sealed { .. } => "WithValue(sealed)",
+        })
+    }
+}
+
+/// Typestate of the user secret builder: repository access not given.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoRepositories;
+
+/// Typestate of the user secret builder: repository access given.
+#[derive(Debug, Clone)]
+pub struct WithRepositories(pub(crate) Vec<RepositoryId>);
+
+/// A secret's value.
+pub(crate) enum Payload {
+    /// A plaintext the client seals to the scope's key.
+    Plain(SecretString),
+    /// A value the caller sealed to the key with `key_id`.
+    Sealed {
+        key_id: String,
+        encrypted_value: String,
+    },
+}
+
+impl Payload {
+    pub(crate) fn sealed(key_id: impl Into<String>, encrypted_value: impl Into<String>) -> Self {
+        Payload::Sealed {
+            key_id: key_id.into(),
+            encrypted_value: encrypted_value.into(),
+        }
+    }
+
+    /// Checks, before anything is sent, that GitHub can take the value.
+    pub(crate) fn check(&self, name: &str) -> Result<(), Error> {
+        match self {
+            Payload::Plain(value) => check_value(name, value),
+            Payload::Sealed {
+                key_id,
+                encrypted_value,
+            } => {
+                if key_id.trim().is_empty() {
+                    return Err(Error::InvalidInput {
+                        what: "key_id",
+                        problem: "it is empty; use the `key_id` of the public key the value \
+                                  was sealed to"
+                            .to_owned(),
+                    });
+                }
+                let invalid = |problem: String| Error::InvalidInput {
+                    what: "sealed value",
+                    problem,
+                };
+                let sealed = STANDARD.decode(encrypted_value).map_err(|err| {
+                    invalid(format!(
+                        "it is not standard base64 with padding ({err}); pass the sealed box as \
+                         `seal_base64` gives it"
+                    ))
+                })?;
+                if sealed.len() < SEAL_OVERHEAD {
+                    return Err(invalid(format!(
+                        "it is {} bytes, shorter than any sealed box ({SEAL_OVERHEAD} bytes)",
+                        sealed.len()
+                    )));
+                }
+                let plaintext = sealed.len() - SEAL_OVERHEAD;
+                if plaintext > MAX_VALUE_BYTES {
+                    return Err(Error::ValueTooLarge {
+                        name: name.to_owned(),
+                        size: plaintext,
+                        limit: MAX_VALUE_BYTES,
+                    });
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sealpost_seal::SecretKey;
+
+    use super::*;
+
+    #[test]
+    fn sealed_values_are_checked() {
+        let key = SecretKey::generate().public_key();
+        assert!(
+            Payload::sealed("1", key.seal_base64(b"v"))
+                .check("X")
+                .is_ok()
+        );
+        assert!(matches!(
+            Payload::sealed("", key.seal_base64(b"v")).check("X"),
+            Err(Error::InvalidInput { what: "key_id", .. })
+        ));
+        assert!(matches!(
+            Payload::sealed("1", "not base64!").check("X"),
+            Err(Error::InvalidInput {
+                what: "sealed value",
+                ..
+            })
+        ));
+        assert!(matches!(
+            Payload::sealed("1", STANDARD.encode([0u8; 47])).check("X"),
+            Err(Error::InvalidInput {
+                what: "sealed value",
+                ..
+            })
+        ));
+        let big = key.seal_base64(&vec![b'a'; MAX_VALUE_BYTES + 1]);
+        assert!(matches!(
+            Payload::sealed("1", big).check("X"),
+            Err(Error::ValueTooLarge { size, .. }) if size == MAX_VALUE_BYTES + 1
+        ));
+    }
+
+    #[test]
+    fn debug_hides_the_plaintext() {
+        let debug = format!("{:?}", WithValue(Payload::Plain("hunter2".into())));
+        assert!(!debug.contains("hunter2"), "{debug}");
+    }
+}

@@ -1,0 +1,17 @@
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod bulk;
+mod error;
+pub mod github;
+pub mod retry;
+mod store;
+mod transport;
+
+pub use error::{ApiError, Context, Error, NameProblem, Operation, Service, Validation};
+pub use retry::RetryPolicy;
+pub use store::{PutOutcome, SecretInfo, SecretStore};
+
+/// The secret-holding types this crate takes, re-exported so callers need not match
+/// our `secrecy` version.
+pub use secrecy;

@@ -1,0 +1,771 @@
+//! Sending one request to a service: URLs built from percent-encoded path segments,
+//! credential headers, redirects, timeouts and retries, and error bodies turned into
+//! [`ApiError`]s. Both services' clients are written on top of this module.
+//!
+//! # Redirects
+//!
+//! reqwest's own redirect handling is off. A redirect to the same origin (scheme, host
+//! and port) is followed by repeating the request (method and body) at the new
+//! location, at most [`MAX_REDIRECTS`] times: GitHub answers 301 or 307 for renamed
+//! repositories. A redirect to any other origin is not followed, and the call fails
+//! with [`Error::Redirect`]: the credential headers (`Authorization`,
+//! `Coder-Session-Token`) are never sent to another host.
+//!
+//! # Retries
+//!
+//! See [`crate::retry`] for what is retried, how long it waits, and why it is safe.
+
+use std::time::{Duration, Instant};
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, LOCATION};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use url::Url;
+use zeroize::Zeroizing;
+
+use crate::error::{ApiError, Context, Error, Service, Validation};
+use crate::retry::{self, Failure, RetryPolicy};
+
+/// The most same-origin redirects followed for one attempt.
+pub(crate) const MAX_REDIRECTS: usize = 5;
+
+/// The largest answer body read; GitHub's and Coder's answers are a few kilobytes.
+const MAX_BODY: usize = 16 * 1024 * 1024;
+
+/// Characters kept as they are in a path segment: RFC 3986's unreserved set. Everything
+/// else, `/`, `%`, `?`, `#` and spaces included, is percent-encoded.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Settings of the HTTP layer that every service's client builder offers.
+#[derive(Debug, Clone)]
+pub(crate) struct HttpSettings {
+    pub(crate) user_agent: String,
+    pub(crate) timeout: Duration,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        HttpSettings {
+            user_agent: concat!("sealpost/", env!("CARGO_PKG_VERSION")).to_owned(),
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// One service's HTTP connection: base URL, headers sent with every request, retries.
+#[derive(Debug)]
+pub(crate) struct Transport {
+    http: reqwest::Client,
+    service: Service,
+    base: Url,
+    /// Sent with every request; credential values are marked sensitive, so `Debug`
+    /// shows `Sensitive`.
+    headers: HeaderMap,
+    timeout: Duration,
+    retry: RetryPolicy,
+}
+
+impl Transport {
+    /// A transport to `base` sending `headers` with every request.
+    pub(crate) fn new(
+        service: Service,
+        base: Url,
+        headers: HeaderMap,
+        settings: &HttpSettings,
+    ) -> Result<Self, Error> {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(settings.user_agent.as_str())
+            .connect_timeout(settings.connect_timeout)
+            .build()
+            .map_err(|source| Error::HttpClient { source })?;
+        Ok(Transport {
+            http,
+            service,
+            base,
+            headers,
+            timeout: settings.timeout,
+            retry: settings.retry.clone(),
+        })
+    }
+
+    /// The base URL joined with `segments`, each percent-encoded as one path segment.
+    ///
+    /// Segments that are empty, `.` or `..` are refused: a URL cannot hold them as a
+    /// segment (`..` would climb to another endpoint).
+    pub(crate) fn url(&self, segments: &[&str]) -> Result<Url, Error> {
+        let mut path = self.base.path().trim_end_matches('/').to_owned();
+        for segment in segments {
+            if segment.is_empty() || *segment == "." || *segment == ".." {
+                return Err(Error::InvalidInput {
+                    what: "URL path segment",
+                    problem: format!(
+                        "`{segment}` cannot be a path segment; names must not be empty, `.` or `..`"
+                    ),
+                });
+            }
+            path.push('/');
+            path.extend(utf8_percent_encode(segment, PATH_SEGMENT));
+        }
+        let mut url = self.base.clone();
+        url.set_path(&path);
+        Ok(url)
+    }
+
+    /// Sends `request`, retrying as [`crate::retry`] describes, and returns the first
+    /// successful (2xx) answer.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an answer that is not a success, [`Error::Timeout`] and
+    /// [`Error::Transport`] when no answer came, [`Error::Redirect`] for a redirect to
+    /// another host, [`Error::Decode`] for an answer too large to read.
+    pub(crate) async fn send(&self, request: &Request) -> Result<Response, Error> {
+        let started = Instant::now();
+        let policy = &self.retry;
+        let mut attempts = 0u32;
+        let mut rate_limits = 0u32;
+        let mut failures = 0u32;
+        loop {
+            attempts += 1;
+            let (error, wait) = match self.attempt(request).await {
+                Ok(response) if response.status.is_success() => return Ok(response),
+                Ok(response) => {
+                    let mut api = api_error(&response);
+                    let wait =
+                        match retry::classify(response.status, &response.headers, &api.message) {
+                            Failure::RateLimited(server_wait) => {
+                                api.rate_limited = true;
+                                api.retry_after = server_wait;
+                                rate_limits += 1;
+                                Some(
+                                    server_wait
+                                        .unwrap_or_else(|| policy.rate_limit_backoff(rate_limits)),
+                                )
+                            }
+                            Failure::ServerError(server_wait) if request.idempotent => {
+                                failures += 1;
+                                Some(server_wait.unwrap_or_else(|| {
+                                    policy.backoff(failures, retry::random_u64())
+                                }))
+                            }
+                            Failure::ServerError(_) | Failure::Permanent => None,
+                        };
+                    let error = Error::Api {
+                        context: Box::new(request.context.clone()),
+                        error: Box::new(api),
+                    };
+                    (error, wait)
+                }
+                Err(failure) => {
+                    let retry_allowed = match &failure {
+                        AttemptError::Connect(_) => true,
+                        AttemptError::Timeout | AttemptError::Other(_) => request.idempotent,
+                        AttemptError::Redirect(_) | AttemptError::TooLarge => false,
+                    };
+                    let wait = retry_allowed.then(|| {
+                        failures += 1;
+                        policy.backoff(failures, retry::random_u64())
+                    });
+                    (failure.into_error(request, attempts, self.timeout), wait)
+                }
+            };
+            let Some(wait) = wait else {
+                return Err(error);
+            };
+            if attempts >= policy.attempts()
+                || started.elapsed().saturating_add(wait) > policy.elapsed_budget()
+            {
+                return Err(error);
+            }
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// One attempt: the request, and same-origin redirects.
+    async fn attempt(&self, request: &Request) -> Result<Response, AttemptError> {
+        let mut method = request.method.clone();
+        let mut url = request.url.clone();
+        let mut body = request.body.as_ref();
+        let mut redirects = 0;
+        loop {
+            let mut builder = self
+                .http
+                .request(method.clone(), url.clone())
+                .headers(self.headers.clone())
+                .header(ACCEPT, HeaderValue::from_static(self.accept()))
+                .timeout(self.timeout);
+            if let Some(body) = body {
+                builder = builder
+                    .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                    .body(body.to_vec());
+            }
+            let response = builder.send().await.map_err(AttemptError::from_send)?;
+            let status = response.status();
+            if status.is_redirection()
+                && redirects < MAX_REDIRECTS
+                && let Some(next) = redirect_target(&url, response.headers())
+            {
+                if !same_origin(&url, &next) {
+                    return Err(AttemptError::Redirect(without_query(&next)));
+                }
+                redirects += 1;
+                if status == StatusCode::SEE_OTHER {
+                    method = Method::GET;
+                    body = None;
+                }
+                url = next;
+                continue;
+            }
+            return read_response(response).await;
+        }
+    }
+
+    fn accept(&self) -> &'static str {
+        match self.service {
+            Service::GitHub => "application/vnd.github+json",
+            Service::Coder => "application/json",
+        }
+    }
+}
+
+/// A request to send, with the context its errors will carry.
+pub(crate) struct Request {
+    method: Method,
+    url: Url,
+    /// JSON. Wiped when the request is dropped: for Coder it holds the plaintext.
+    body: Option<Zeroizing<Vec<u8>>>,
+    context: Context,
+    idempotent: bool,
+}
+
+impl Request {
+    /// A request without a body. `GET`, `HEAD`, `PUT` and `DELETE` are idempotent.
+    pub(crate) fn new(method: Method, url: Url, context: Context) -> Self {
+        let idempotent = matches!(
+            method,
+            Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
+        );
+        Request {
+            method,
+            url,
+            body: None,
+            context,
+            idempotent,
+        }
+    }
+
+    /// Adds `body` serialized as JSON.
+    pub(crate) fn json<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Result<Self, Error> {
+        let bytes = serde_json::to_vec(body).map_err(|err| Error::InvalidInput {
+            what: "request body",
+            problem: format!("cannot be written as JSON: {err}"),
+        })?;
+        self.body = Some(Zeroizing::new(bytes));
+        Ok(self)
+    }
+
+    /// Marks a request whose method is not idempotent as safe to repeat anyway (a
+    /// `PATCH` that sets fields to given values).
+    #[allow(dead_code, reason = "for the Coder client's PATCH")]
+    pub(crate) fn idempotent(mut self, idempotent: bool) -> Self {
+        self.idempotent = idempotent;
+        self
+    }
+
+    /// Adds `key=value` to the query.
+    pub(crate) fn query(mut self, key: &str, value: &str) -> Self {
+        self.url.query_pairs_mut().append_pair(key, value);
+        self
+    }
+
+    /// The context errors of this request carry.
+    pub(crate) fn context(&self) -> &Context {
+        &self.context
+    }
+}
+
+/// Shows everything but the body, which may hold a plaintext.
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("url", &self.url.as_str())
+            .field(
+                "body",
+                &self.body.as_ref().map(|b| format!("<{} bytes>", b.len())),
+            )
+            .field("context", &self.context)
+            .field("idempotent", &self.idempotent)
+            .finish()
+    }
+}
+
+/// A successful answer.
+#[derive(Debug)]
+pub(crate) struct Response {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Vec<u8>,
+}
+
+impl Response {
+    /// The body read as JSON of type `T`.
+    pub(crate) fn json<T: DeserializeOwned>(&self, context: &Context) -> Result<T, Error> {
+        serde_json::from_slice(&self.body).map_err(|err| Error::Decode {
+            context: Box::new(context.clone()),
+            problem: format!("{err} (expected the JSON the API documents)"),
+        })
+    }
+
+    /// The URL of the next page, from a `Link: <...>; rel="next"` header.
+    pub(crate) fn next_page(&self) -> Option<Url> {
+        self.headers
+            .get_all(reqwest::header::LINK)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .find_map(next_link)
+    }
+}
+
+/// Why one attempt failed without an answer.
+#[derive(Debug)]
+enum AttemptError {
+    /// No answer within the timeout.
+    Timeout,
+    /// The connection was never made: the server did not see the request.
+    Connect(reqwest::Error),
+    /// Anything else on the way (reset connection, broken body).
+    Other(reqwest::Error),
+    /// A redirect to another origin.
+    Redirect(String),
+    /// The answer was larger than [`MAX_BODY`].
+    TooLarge,
+}
+
+impl AttemptError {
+    fn from_send(err: reqwest::Error) -> Self {
+        if err.is_timeout() {
+            AttemptError::Timeout
+        } else if err.is_connect() {
+            AttemptError::Connect(err)
+        } else {
+            AttemptError::Other(err)
+        }
+    }
+
+    fn into_error(self, request: &Request, attempts: u32, timeout: Duration) -> Error {
+        let context = Box::new(request.context.clone());
+        match self {
+            AttemptError::Timeout => Error::Timeout {
+                context,
+                attempts,
+                timeout,
+            },
+            AttemptError::Connect(source) | AttemptError::Other(source) => Error::Transport {
+                context,
+                attempts,
+                source,
+            },
+            AttemptError::Redirect(location) => Error::Redirect { context, location },
+            AttemptError::TooLarge => Error::Decode {
+                context,
+                problem: format!("the answer is larger than {MAX_BODY} bytes"),
+            },
+        }
+    }
+}
+
+/// Reads the whole body, refusing more than [`MAX_BODY`] bytes.
+async fn read_response(mut response: reqwest::Response) -> Result<Response, AttemptError> {
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(AttemptError::from_send)? {
+        if body.len() + chunk.len() > MAX_BODY {
+            return Err(AttemptError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Response {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// Where a redirect points, resolved against the URL that answered.
+fn redirect_target(current: &Url, headers: &HeaderMap) -> Option<Url> {
+    let location = headers.get(LOCATION)?.to_str().ok()?;
+    current.join(location).ok()
+}
+
+fn same_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
+}
+
+/// A URL for an error message: without user, password, query or fragment, which may
+/// hold credentials.
+pub(crate) fn without_query(url: &Url) -> String {
+    let mut url = url.clone();
+    url.set_query(None);
+    url.set_fragment(None);
+    // Only fails for URLs that cannot have credentials, which is fine.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url.to_string()
+}
+
+/// The target of `rel="next"` in one `Link` header value.
+fn next_link(header: &str) -> Option<Url> {
+    header.split(',').find_map(|part| {
+        let (target, params) = part.trim().split_once(';')?;
+        let target = target.trim().strip_prefix('<')?.strip_suffix('>')?;
+        let is_next = params.split(';').any(|param| {
+            let param = param.trim();
+            param == "rel=\"next\"" || param == "rel=next"
+        });
+        if is_next {
+            Url::parse(target).ok()
+        } else {
+            None
+        }
+    })
+}
+
+/// Everything the server said in an answer that is not a success.
+fn api_error(response: &Response) -> ApiError {
+    #[derive(serde::Deserialize)]
+    struct Body {
+        message: Option<String>,
+        documentation_url: Option<String>,
+        detail: Option<String>,
+        #[serde(default)]
+        validations: Vec<WireValidation>,
+        #[serde(default)]
+        errors: Vec<serde_json::Value>,
+    }
+    #[derive(serde::Deserialize)]
+    struct WireValidation {
+        field: String,
+        detail: String,
+    }
+
+    let reason = response.status.canonical_reason().unwrap_or("").to_owned();
+    let mut error = ApiError::new(response.status.as_u16(), reason);
+    error.request_id = ["x-github-request-id", "x-request-id"]
+        .iter()
+        .find_map(|name| response.headers.get(*name)?.to_str().ok())
+        .map(str::to_owned);
+    match serde_json::from_slice::<Body>(&response.body) {
+        Ok(body) => {
+            if let Some(message) = body.message.filter(|m| !m.is_empty()) {
+                error.message = message;
+            }
+            error.documentation_url = body.documentation_url;
+            error.detail = body.detail.filter(|d| !d.is_empty());
+            error.validations = body
+                .validations
+                .into_iter()
+                .map(|v| Validation::new(v.field, v.detail))
+                .chain(body.errors.iter().filter_map(github_error_entry))
+                .collect();
+        }
+        Err(_) if !response.body.is_empty() => {
+            // A proxy's HTML page or plain text: keep a short, printable start of it.
+            let text = String::from_utf8_lossy(&response.body);
+            let excerpt: String = text
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .take(200)
+                .collect();
+            error.detail = Some(excerpt.trim().to_owned());
+        }
+        Err(_) => {}
+    }
+    error
+}
+
+/// One of GitHub's `errors`: `{"resource", "field", "code", "message"?}` or a string.
+fn github_error_entry(entry: &serde_json::Value) -> Option<Validation> {
+    match entry {
+        serde_json::Value::String(text) => Some(Validation::new("", text.clone())),
+        serde_json::Value::Object(map) => {
+            let text = |key: &str| map.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+            let field = text("field").unwrap_or_default();
+            let detail = text("message").or_else(|| text("code"))?;
+            Some(Validation::new(field, detail))
+        }
+        _ => None,
+    }
+}
+
+/// Reads a base URL given by a user: `http` or `https`, no credentials, no query.
+///
+/// A trailing `/` is optional: `https://HOST/api/v3` and `https://HOST/api/v3/` are the
+/// same base.
+pub(crate) fn parse_base_url(text: &str) -> Result<Url, Error> {
+    let url = Url::parse(text.trim()).map_err(|err| Error::InvalidBaseUrl {
+        url: text.to_owned(),
+        problem: format!("{err}; expected something like `https://api.github.com`"),
+    })?;
+    let refuse = |problem: &str| Error::InvalidBaseUrl {
+        url: without_query(&url),
+        problem: problem.to_owned(),
+    };
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(refuse("only http and https URLs can be used"));
+    }
+    if url.host_str().is_none() {
+        return Err(refuse("the URL has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(refuse(
+            "the URL holds a user name or password; give credentials as a token instead",
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(refuse("a base URL cannot have a query or fragment"));
+    }
+    Ok(url)
+}
+
+/// A header value for a credential, marked sensitive so that `Debug` hides it.
+pub(crate) fn credential_header(value: &str, what: &'static str) -> Result<HeaderValue, Error> {
+    let mut header = HeaderValue::from_str(value).map_err(|_| Error::InvalidCredential { what })?;
+    header.set_sensitive(true);
+    Ok(header)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Operation;
+
+    fn transport(base: &str) -> Transport {
+        Transport::new(
+            Service::GitHub,
+            parse_base_url(base).unwrap(),
+            HeaderMap::new(),
+            &HttpSettings::default(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn segments_are_percent_encoded_and_joined_to_the_base_path() {
+        let t = transport("https://ghe.example.com/api/v3/");
+        let url = t
+            .url(&[
+                "repos",
+                "o",
+                "r",
+                "environments",
+                "prod/eu 1?#%",
+                "secrets",
+                "A_B",
+            ])
+            .unwrap();
+        assert_eq!(
+            url.as_str(),
+            "https://ghe.example.com/api/v3/repos/o/r/environments/prod%2Feu%201%3F%23%25/secrets/A_B"
+        );
+        let t = transport("http://127.0.0.1:8080");
+        assert_eq!(
+            t.url(&["user", "codespaces", "secrets"]).unwrap().as_str(),
+            "http://127.0.0.1:8080/user/codespaces/secrets"
+        );
+        let unicode = t.url(&["x", "prüfung"]).unwrap();
+        assert_eq!(unicode.path(), "/x/pr%C3%BCfung");
+    }
+
+    #[test]
+    fn dot_segments_are_refused() {
+        let t = transport("https://api.github.com");
+        for bad in ["", ".", ".."] {
+            assert!(matches!(
+                t.url(&["repos", bad, "r"]),
+                Err(Error::InvalidInput { .. })
+            ));
+        }
+        // Dots inside a name are fine and stay as they are.
+        assert_eq!(t.url(&["a.b"]).unwrap().path(), "/a.b");
+    }
+
+    #[test]
+    fn base_urls() {
+        assert!(parse_base_url("https://api.github.com").is_ok());
+        assert!(parse_base_url("http://127.0.0.1:3000").is_ok());
+        for bad in [
+            "api.github.com",
+            "ftp://example.com",
+            "https://user:pw@example.com",
+            "https://example.com/?x=1",
+        ] {
+            let err = parse_base_url(bad).unwrap_err();
+            assert!(matches!(err, Error::InvalidBaseUrl { .. }), "{bad}");
+            assert!(!err.to_string().contains("pw@"), "{err}");
+        }
+    }
+
+    #[test]
+    fn link_header_next() {
+        let header = "<https://api.github.com/x?page=2&per_page=100>; rel=\"next\", \
+                      <https://api.github.com/x?page=5>; rel=\"last\"";
+        assert_eq!(
+            next_link(header).unwrap().as_str(),
+            "https://api.github.com/x?page=2&per_page=100"
+        );
+        assert!(next_link("<https://api.github.com/x?page=1>; rel=\"prev\"").is_none());
+        assert!(next_link("garbage").is_none());
+    }
+
+    fn response(status: u16, body: &str) -> Response {
+        Response {
+            status: StatusCode::from_u16(status).unwrap(),
+            headers: HeaderMap::new(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn github_error_body() {
+        let error = api_error(&response(
+            422,
+            r#"{"message":"Validation Failed","documentation_url":"https://docs.github.com/x",
+                "errors":[{"resource":"Secret","field":"key_id","code":"invalid"}]}"#,
+        ));
+        assert_eq!(error.status, 422);
+        assert_eq!(error.message, "Validation Failed");
+        assert_eq!(
+            error.documentation_url.as_deref(),
+            Some("https://docs.github.com/x")
+        );
+        assert_eq!(
+            error.validations,
+            vec![Validation::new("key_id", "invalid")]
+        );
+    }
+
+    #[test]
+    fn coder_error_body() {
+        let error = api_error(&response(
+            400,
+            r#"{"message":"Invalid secret","detail":"value is required",
+                "validations":[{"field":"value","detail":"required"}]}"#,
+        ));
+        assert_eq!(error.message, "Invalid secret");
+        assert_eq!(error.detail.as_deref(), Some("value is required"));
+        assert_eq!(
+            error.validations,
+            vec![Validation::new("value", "required")]
+        );
+    }
+
+    #[test]
+    fn non_json_body_keeps_a_printable_excerpt() {
+        let error = api_error(&response(502, "<html>\n<b>Bad gateway</b></html>"));
+        assert_eq!(error.message, "Bad Gateway");
+        assert_eq!(
+            error.detail.as_deref(),
+            Some("<html> <b>Bad gateway</b></html>")
+        );
+    }
+
+    #[test]
+    fn credential_headers_are_sensitive() {
+        let header = credential_header("Bearer abc", "token").unwrap();
+        assert!(header.is_sensitive());
+        assert!(!format!("{header:?}").contains("abc"));
+        assert!(matches!(
+            credential_header("a\nb", "token"),
+            Err(Error::InvalidCredential { what: "token" })
+        ));
+    }
+
+    fn fast(base: &str) -> Transport {
+        let settings = HttpSettings {
+            retry: RetryPolicy::default()
+                .initial_backoff(Duration::from_millis(1))
+                .rate_limit_fallback(Duration::from_millis(1)),
+            ..HttpSettings::default()
+        };
+        Transport::new(
+            Service::Coder,
+            parse_base_url(base).unwrap(),
+            HeaderMap::new(),
+            &settings,
+        )
+        .unwrap()
+    }
+
+    /// Sends `method` to a server answering `first` once and 200 after; returns how
+    /// many requests it received and whether the call succeeded.
+    async fn send_once(method: Method, idempotent: bool, first: u16) -> (usize, bool) {
+        use wiremock::{Mock, MockServer, ResponseTemplate, matchers};
+        let server = MockServer::start().await;
+        Mock::given(matchers::path("/x"))
+            .respond_with(ResponseTemplate::new(first))
+            .up_to_n_times(1)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        Mock::given(matchers::path("/x"))
+            .respond_with(ResponseTemplate::new(200))
+            .mount(&server)
+            .await;
+        let transport = fast(&server.uri());
+        let context = Context::new(Service::Coder, Operation::Create, "user `me`");
+        let request = Request::new(method, transport.url(&["x"]).unwrap(), context)
+            .idempotent(idempotent)
+            .json(&serde_json::json!({"name": "X"}))
+            .unwrap();
+        let ok = transport.send(&request).await.is_ok();
+        (server.received_requests().await.unwrap().len(), ok)
+    }
+
+    #[tokio::test]
+    async fn requests_that_are_not_idempotent_are_repeated_only_when_refused_unseen() {
+        // A 502 to a POST may have created the secret: not repeated.
+        assert_eq!(send_once(Method::POST, false, 502).await, (1, false));
+        // A rate limit refused it before acting: repeated.
+        assert_eq!(send_once(Method::POST, false, 429).await, (2, true));
+        // A PATCH marked idempotent is repeated after a 502.
+        assert_eq!(send_once(Method::PATCH, true, 502).await, (2, true));
+        // Requests that are idempotent by method are repeated after a 502.
+        assert_eq!(send_once(Method::PUT, true, 502).await, (2, true));
+    }
+
+    #[test]
+    fn request_debug_hides_the_body() {
+        let url = Url::parse("https://coder.example.com/x").unwrap();
+        let context = Context::new(Service::Coder, Operation::Create, "user `me`");
+        let request = Request::new(Method::POST, url, context)
+            .json(&serde_json::json!({"value": "hunter2"}))
+            .unwrap();
+        let debug = format!("{request:?}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert!(debug.contains("19 bytes"), "{debug}");
+    }
+
+    #[test]
+    fn requests_know_whether_they_are_idempotent() {
+        let url = Url::parse("https://api.github.com/x").unwrap();
+        let context = || Context::new(Service::GitHub, Operation::Put, "x");
+        assert!(Request::new(Method::PUT, url.clone(), context()).idempotent);
+        assert!(Request::new(Method::DELETE, url.clone(), context()).idempotent);
+        assert!(!Request::new(Method::POST, url.clone(), context()).idempotent);
+        assert!(!Request::new(Method::PATCH, url, context()).idempotent);
+    }
+}

@@ -1,0 +1,12 @@
+//! GitHub client tests against local servers: wiremock for exact requests, and a fake
+//! GitHub (axum) that decrypts what it receives with libsodium.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// Repository ids are written as GitHub's documentation writes them (1296269).
+#![allow(clippy::unreadable_literal)]
+
+mod bad_input;
+mod common;
+mod e2e;
+mod endpoints;
+mod faults;
+mod sodium;

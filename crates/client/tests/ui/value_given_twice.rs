@@ -1,0 +1,13 @@
+// A value is given once: `value` does not exist once there is one.
+use sealpost_client::github::{App, Client};
+
+fn run(gh: Client) {
+    let _ = gh
+        .repository_secret(App::Actions, "octo", "hello", "NPM_TOKEN")
+        .value("one")
+        .value("two");
+}
+
+fn main() {
+    let _ = run;
+}
