@@ -137,28 +137,56 @@ impl Recipient {
         {
             let threads = parallelism(msgs.len());
             if threads > 1 {
-                let per_thread = msgs.len().div_ceil(threads);
-                return std::thread::scope(|scope| {
-                    let mut chunks = ephemerals.chunks(per_thread).zip(msgs.chunks(per_thread));
-                    // The current thread takes the first chunk itself.
-                    let first = chunks.next();
-                    let handles: Vec<_> = chunks
-                        .map(|(ephemerals, msgs)| scope.spawn(move || seal_all(ephemerals, msgs)))
-                        .collect();
-                    let mut sealed = first.map_or_else(Vec::new, |(e, m)| seal_all(e, m));
-                    sealed.reserve_exact(msgs.len() - sealed.len());
-                    for handle in handles {
-                        match handle.join() {
-                            Ok(part) => sealed.extend(part),
-                            // Sealing does not panic; if it ever did, pass it on unchanged.
-                            Err(panic) => std::panic::resume_unwind(panic),
-                        }
-                    }
-                    sealed
-                });
+                return self.seal_on_threads(threads, ephemerals, msgs, &seal_all);
             }
         }
         seal_all(ephemerals, msgs)
+    }
+
+    /// Seals on `threads` threads (the caller's and `threads - 1` more) that take
+    /// blocks of [`MIN_SEALS_PER_THREAD`] messages from a shared counter until none are
+    /// left. On a busy machine a starved helper thread then costs little: the caller
+    /// takes the blocks it does not get to.
+    #[cfg(feature = "std")]
+    fn seal_on_threads<M: AsRef<[u8]> + Sync>(
+        &self,
+        threads: usize,
+        ephemerals: &[[u8; 32]],
+        msgs: &[M],
+        seal_all: &(dyn Fn(&[[u8; 32]], &[M]) -> Vec<Vec<u8>> + Sync),
+    ) -> Vec<Vec<u8>> {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+
+        let next = AtomicUsize::new(0);
+        let work = || {
+            let mut done = Vec::new();
+            loop {
+                let start = next.fetch_add(MIN_SEALS_PER_THREAD, Ordering::Relaxed);
+                if start >= msgs.len() {
+                    return done;
+                }
+                let end = (start + MIN_SEALS_PER_THREAD).min(msgs.len());
+                done.push((start, seal_all(&ephemerals[start..end], &msgs[start..end])));
+            }
+        };
+        let mut blocks = std::thread::scope(|scope| {
+            let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+            let mut blocks = work();
+            for helper in helpers {
+                match helper.join() {
+                    Ok(theirs) => blocks.extend(theirs),
+                    // Sealing does not panic; if it ever did, pass it on unchanged.
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            blocks
+        });
+        blocks.sort_unstable_by_key(|&(start, _)| start);
+        let mut sealed = Vec::with_capacity(msgs.len());
+        for (_, block) in blocks {
+            sealed.extend(block);
+        }
+        sealed
     }
 
     fn seal_with_ephemeral(&self, ephemeral: &[u8; 32], msg: &[u8]) -> Vec<u8> {
@@ -181,7 +209,8 @@ fn parallelism(count: usize) -> usize {
     cores.min(count / MIN_SEALS_PER_THREAD).max(1)
 }
 
-/// Starting a thread costs about as much as one or two seals of a short message.
+/// Starting a thread costs about as much as one or two seals of a short message; threads
+/// also take work in blocks of this many seals.
 #[cfg(feature = "std")]
 const MIN_SEALS_PER_THREAD: usize = 16;
 
