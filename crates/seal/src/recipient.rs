@@ -126,21 +126,23 @@ impl Recipient {
         ephemerals: &[[u8; 32]],
         msgs: &[M],
     ) -> Vec<Vec<u8>> {
-        let seal_all = |ephemerals: &[[u8; 32]], msgs: &[M]| -> Vec<Vec<u8>> {
-            ephemerals
-                .iter()
-                .zip(msgs)
-                .map(|(ephemeral, msg)| self.seal_with_ephemeral(ephemeral, msg.as_ref()))
-                .collect()
-        };
         #[cfg(feature = "std")]
         {
             let threads = parallelism(msgs.len());
             if threads > 1 {
-                return self.seal_on_threads(threads, ephemerals, msgs, &seal_all);
+                return self.seal_on_threads(threads, ephemerals, msgs);
             }
         }
-        seal_all(ephemerals, msgs)
+        self.seal_each(ephemerals, msgs)
+    }
+
+    /// Seals `msgs[i]` with `ephemerals[i]`, one after the other.
+    fn seal_each<M: AsRef<[u8]>>(&self, ephemerals: &[[u8; 32]], msgs: &[M]) -> Vec<Vec<u8>> {
+        ephemerals
+            .iter()
+            .zip(msgs)
+            .map(|(ephemeral, msg)| self.seal_with_ephemeral(ephemeral, msg.as_ref()))
+            .collect()
     }
 
     /// Seals on `threads` threads (the caller's and `threads - 1` more) that take
@@ -153,7 +155,6 @@ impl Recipient {
         threads: usize,
         ephemerals: &[[u8; 32]],
         msgs: &[M],
-        seal_all: &(dyn Fn(&[[u8; 32]], &[M]) -> Vec<Vec<u8>> + Sync),
     ) -> Vec<Vec<u8>> {
         use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -166,7 +167,10 @@ impl Recipient {
                     return done;
                 }
                 let end = (start + MIN_SEALS_PER_THREAD).min(msgs.len());
-                done.push((start, seal_all(&ephemerals[start..end], &msgs[start..end])));
+                done.push((
+                    start,
+                    self.seal_each(&ephemerals[start..end], &msgs[start..end]),
+                ));
             }
         };
         let mut blocks = std::thread::scope(|scope| {
