@@ -13,9 +13,10 @@ use crate::{PublicKey, sealed_box};
 /// key done once, for services that seal many values to one recipient (a bulk upload
 /// to one GitHub scope, a key-rotation job).
 ///
-/// [`Recipient::new`] builds a table of 256 multiples of the recipient's point (about
-/// 30 KiB, tens of microseconds), which makes the recipient's half of every later seal
-/// about twice as fast as a plain X25519. Sealing through a `Recipient` gives exactly
+/// [`Recipient::new`] builds a table of 256 multiples of the recipient's point (30 KiB,
+/// about 0.1 ms), which makes the recipient's half of every later seal about a third
+/// faster than AWS-LC's X25519 and three times faster than curve25519-dalek's ladder:
+/// it pays for itself after a dozen seals. Sealing through a `Recipient` gives exactly
 /// the bytes [`PublicKey::seal_with_rng`] gives for the same randomness.
 ///
 /// ```
@@ -82,8 +83,8 @@ impl Recipient {
     }
 
     /// Seals every message of `msgs`, in order, each with its own fresh ephemeral key
-    /// from the operating system. With the `std` feature a large batch is spread over
-    /// the available cores (about 1.9 times faster than a loop on two cores); the
+    /// from the operating system. With the `std` feature a batch of 32 or more is spread
+    /// over the available cores, which take blocks of 16 seals until none are left; the
     /// boxes are the same either way.
     ///
     /// ```
