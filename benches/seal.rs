@@ -174,9 +174,9 @@ fn configuration() -> String {
         "no AVX2"
     };
     let salsa = if cfg!(feature = "simd") {
-        "8-block Salsa20, AVX2 if available"
+        "Salsa20 eight blocks at a time with AVX2 (AVX-512VL rotate) where available"
     } else {
-        "8-block Salsa20, baseline instructions"
+        "Salsa20 from the salsa20 crate, one block at a time"
     };
     format!("X25519: {x25519}; symmetric: {salsa}; CPU: {avx2}")
 }
