@@ -7,6 +7,8 @@ extern crate alloc;
 extern crate std;
 
 mod error;
+mod keystream;
+mod poly1305;
 mod public_key;
 mod recipient;
 #[cfg(feature = "getrandom")]

@@ -14,3 +14,13 @@ pub(crate) fn os_secret() -> Zeroizing<[u8; 32]> {
     }
     secret
 }
+
+/// `count` fresh random 32-byte secrets, drawn with one call to the operating system.
+#[allow(clippy::panic)]
+pub(crate) fn os_secrets(count: usize) -> Zeroizing<alloc::vec::Vec<[u8; 32]>> {
+    let mut secrets = Zeroizing::new(alloc::vec![[0u8; 32]; count]);
+    if let Err(err) = getrandom::fill(secrets.as_flattened_mut()) {
+        panic!("the operating system's random number generator failed: {err}");
+    }
+    secrets
+}

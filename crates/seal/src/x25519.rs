@@ -1,9 +1,27 @@
 //! X25519 as libsodium computes it: clamped scalars, the top bit of a `u`-coordinate
 //! ignored, and every small-order point refused.
+//!
+//! Two backends compute the same function: AWS-LC's (feature `aws-lc`, the default) and
+//! the portable curve25519-dalek one. [`RecipientTable`] is a third way to compute
+//! `X25519(k, u)` for a fixed `u`, used by [`Recipient`](crate::Recipient).
 
-use curve25519_dalek::montgomery::MontgomeryPoint;
+#[cfg(feature = "aws-lc")]
+mod aws_lc;
+mod field;
+// Compiled with `aws-lc` too, for the tests that compare the two backends.
+#[cfg(any(test, not(feature = "aws-lc")))]
+mod portable;
+mod table;
+
 use subtle::{Choice, ConstantTimeEq};
 use zeroize::Zeroizing;
+
+pub(crate) use table::RecipientTable;
+
+#[cfg(feature = "aws-lc")]
+use aws_lc as backend;
+#[cfg(not(feature = "aws-lc"))]
+use portable as backend;
 
 /// The encodings of the small-order points of Curve25519 and its twist, with the top
 /// bit clear. A `u`-coordinate is read modulo 2^255 (the top bit is ignored) and then
@@ -65,7 +83,7 @@ pub(crate) fn is_small_order(u: &[u8; 32]) -> bool {
 
 /// `X25519(scalar, basepoint)`: the public key of a secret key.
 pub(crate) fn public_from_secret(secret: &[u8; 32]) -> [u8; 32] {
-    MontgomeryPoint::mul_base_clamped(*secret).to_bytes()
+    backend::public_from_secret(secret)
 }
 
 /// `X25519(scalar, u)`: the raw shared secret.
@@ -75,10 +93,129 @@ pub(crate) fn public_from_secret(secret: &[u8; 32]) -> [u8; 32] {
 /// the large prime factor of both the curve's and the twist's order, so `[8k]u` is
 /// the identity only if `u` has order dividing 8.
 pub(crate) fn diffie_hellman(secret: &[u8; 32], u: &[u8; 32]) -> Zeroizing<[u8; 32]> {
-    Zeroizing::new(MontgomeryPoint(*u).mul_clamped(*secret).to_bytes())
+    backend::diffie_hellman(secret, u)
 }
 
 /// Whether a shared secret is all zeros, in constant time.
 pub(crate) fn is_zero(shared: &[u8; 32]) -> bool {
     shared.ct_eq(&[0u8; 32]).into()
+}
+
+#[cfg(test)]
+mod tests {
+    // The oracle is libsodium, reached through its C API.
+    #![allow(unsafe_code)]
+
+    use alloc::vec::Vec;
+
+    use super::*;
+
+    /// libsodium's `crypto_scalarmult`, or `None` where it refuses (small order).
+    fn sodium_dh(secret: &[u8; 32], u: &[u8; 32]) -> Option<[u8; 32]> {
+        let mut out = [0u8; 32];
+        // SAFETY: three valid 32-byte buffers, as the function requires; `sodium_init`
+        // is idempotent and thread-safe.
+        let rc = unsafe {
+            assert!(libsodium_sys::sodium_init() >= 0);
+            libsodium_sys::crypto_scalarmult(out.as_mut_ptr(), secret.as_ptr(), u.as_ptr())
+        };
+        (rc == 0).then_some(out)
+    }
+
+    fn sodium_public(secret: &[u8; 32]) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        // SAFETY: two valid 32-byte buffers.
+        let rc = unsafe {
+            assert!(libsodium_sys::sodium_init() >= 0);
+            libsodium_sys::crypto_scalarmult_base(out.as_mut_ptr(), secret.as_ptr())
+        };
+        assert_eq!(rc, 0);
+        out
+    }
+
+    fn random_bytes(rng: &mut rand_chacha::ChaCha20Rng) -> [u8; 32] {
+        use rand_core::Rng as _;
+        let mut out = [0u8; 32];
+        rng.fill_bytes(&mut out);
+        out
+    }
+
+    fn rng(seed: u64) -> rand_chacha::ChaCha20Rng {
+        use rand_core::SeedableRng as _;
+        rand_chacha::ChaCha20Rng::seed_from_u64(seed)
+    }
+
+    /// Every kind of `u` a peer can send: random (half on the twist), with the top bit
+    /// set, small values and their non-canonical `u + p` forms, and the small-order list.
+    fn crafted_points(rng: &mut rand_chacha::ChaCha20Rng) -> Vec<[u8; 32]> {
+        let mut points = Vec::new();
+        for _ in 0..64 {
+            let u = random_bytes(rng);
+            let mut high = u;
+            high[31] |= 0x80;
+            let mut low = u;
+            low[31] &= 0x7f;
+            points.extend([high, low]);
+        }
+        for small in 0u8..=18 {
+            let mut u = [0u8; 32];
+            u[0] = small;
+            let mut plus_p = [0xff; 32];
+            plus_p[0] = 0xed + small;
+            plus_p[31] = 0x7f;
+            points.extend([u, plus_p]);
+        }
+        for point in SMALL_ORDER {
+            let mut high = point;
+            high[31] |= 0x80;
+            points.extend([point, high]);
+        }
+        points
+    }
+
+    #[test]
+    fn diffie_hellman_matches_libsodium_on_crafted_points() {
+        let mut rng = rng(1);
+        for u in crafted_points(&mut rng) {
+            let secret = random_bytes(&mut rng);
+            let ours = diffie_hellman(&secret, &u);
+            let portable = portable::diffie_hellman(&secret, &u);
+            assert_eq!(*ours, *portable, "backends differ for u = {u:02x?}");
+            if let Some(expected) = sodium_dh(&secret, &u) {
+                assert_eq!(*ours, expected, "u = {u:02x?}");
+            } else {
+                assert!(is_zero(&ours), "libsodium refused u = {u:02x?}");
+                assert!(is_small_order(&u));
+            }
+            // The recipient table, where it applies, agrees too.
+            if let Some(table) = RecipientTable::new(&u) {
+                assert_eq!(*table.diffie_hellman(&secret), *ours, "table, u = {u:02x?}");
+            }
+        }
+    }
+
+    #[test]
+    fn small_order_list_is_exactly_what_libsodium_refuses() {
+        let mut rng = rng(2);
+        for u in crafted_points(&mut rng) {
+            let secret = random_bytes(&mut rng);
+            assert_eq!(
+                sodium_dh(&secret, &u).is_none(),
+                is_small_order(&u),
+                "u = {u:02x?}"
+            );
+        }
+    }
+
+    #[test]
+    fn public_from_secret_matches_libsodium() {
+        let mut rng = rng(3);
+        let mut secrets: Vec<[u8; 32]> = (0..64).map(|_| random_bytes(&mut rng)).collect();
+        secrets.extend([[0u8; 32], [0xff; 32], [0x80; 32], [0x01; 32]]);
+        for secret in secrets {
+            let expected = sodium_public(&secret);
+            assert_eq!(public_from_secret(&secret), expected);
+            assert_eq!(portable::public_from_secret(&secret), expected);
+        }
+    }
 }
