@@ -11,7 +11,6 @@ mod keystream;
 mod poly1305;
 mod public_key;
 mod recipient;
-#[cfg(feature = "getrandom")]
 mod rng;
 mod sealed_box;
 mod secret_key;

@@ -113,9 +113,7 @@ impl PublicKey {
     /// when its `randombytes` returns them. Use this for reproducible tests or where no
     /// operating system randomness exists; never reuse an RNG state for two seals.
     pub fn seal_with_rng<R: CryptoRng + ?Sized>(&self, rng: &mut R, msg: &[u8]) -> Vec<u8> {
-        let mut ephemeral = Zeroizing::new([0u8; 32]);
-        rng.fill_bytes(ephemeral.as_mut());
-        self.seal_with_ephemeral(&ephemeral, msg)
+        self.seal_with_ephemeral(&crate::rng::secret_from(rng), msg)
     }
 
     /// Seals `msg` and encodes the box as standard base64: the `encrypted_value`

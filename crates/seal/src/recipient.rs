@@ -4,7 +4,6 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use rand_core::CryptoRng;
-use zeroize::Zeroizing;
 
 use crate::x25519::{self, RecipientTable};
 use crate::{PublicKey, sealed_box};
@@ -66,9 +65,7 @@ impl Recipient {
 
     /// Seals `msg` drawing the ephemeral secret from `rng`, as [`PublicKey::seal_with_rng`].
     pub fn seal_with_rng<R: CryptoRng + ?Sized>(&self, rng: &mut R, msg: &[u8]) -> Vec<u8> {
-        let mut ephemeral = Zeroizing::new([0u8; 32]);
-        rng.fill_bytes(ephemeral.as_mut());
-        self.seal_with_ephemeral(&ephemeral, msg)
+        self.seal_with_ephemeral(&crate::rng::secret_from(rng), msg)
     }
 
     /// Seals `msg` and encodes the box as standard base64, as [`PublicKey::seal_base64`].
@@ -114,11 +111,7 @@ impl Recipient {
         rng: &mut R,
         msgs: &[M],
     ) -> Vec<Vec<u8>> {
-        let mut ephemerals = Zeroizing::new(alloc::vec![[0u8; 32]; msgs.len()]);
-        for ephemeral in ephemerals.iter_mut() {
-            rng.fill_bytes(ephemeral);
-        }
-        self.seal_batch(&ephemerals, msgs)
+        self.seal_batch(&crate::rng::secrets_from(rng, msgs.len()), msgs)
     }
 
     /// Seals `msgs[i]` with `ephemerals[i]`, on as many threads as pay off.

@@ -52,9 +52,7 @@ impl SecretKey {
     /// A new secret key drawn from `rng`, as libsodium's `crypto_box_keypair` draws it
     /// from `randombytes`.
     pub fn generate_with_rng<R: CryptoRng + ?Sized>(rng: &mut R) -> Self {
-        let mut bytes = Zeroizing::new([0u8; 32]);
-        rng.fill_bytes(bytes.as_mut());
-        Self::from_bytes(&bytes)
+        Self::from_bytes(&crate::rng::secret_from(rng))
     }
 
     /// A secret key from its 32 bytes, as libsodium stores it (unclamped; clamping is
