@@ -5,92 +5,24 @@
 //! The expected box is assembled from libsodium's own primitives, exactly as its
 //! `crypto_box_seal` does: `epk = crypto_scalarmult_base(esk)`,
 //! `nonce = crypto_generichash(24, epk || pk)`, then `epk || crypto_box_easy(...)`.
-#![allow(unsafe_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::{random_32, sodium};
 use rand_chacha::ChaCha20Rng;
-use rand_chacha::rand_core::{Rng as _, SeedableRng as _};
-use sealpost_seal::{PublicKey, Recipient, SEAL_OVERHEAD, SecretKey};
-
-fn init() {
-    // SAFETY: no arguments; idempotent and thread-safe.
-    assert!(unsafe { libsodium_sys::sodium_init() } >= 0);
-}
+use rand_chacha::rand_core::SeedableRng as _;
+use sealpost_seal::{PublicKey, Recipient, SecretKey};
 
 /// libsodium's sealed box of `msg` to `pk` with the ephemeral secret `esk`, or `None`
 /// where libsodium refuses the key.
 fn sodium_seal_with(esk: &[u8; 32], pk: &[u8; 32], msg: &[u8]) -> Option<Vec<u8>> {
-    init();
-    let mut epk = [0u8; 32];
-    let mut nonce = [0u8; 24];
-    let mut out = vec![0u8; SEAL_OVERHEAD + msg.len()];
-    // SAFETY: every pointer is valid for the length passed with it or the fixed length
-    // the function documents (32-byte keys, 24-byte nonce, `16 + mlen` bytes of output).
-    unsafe {
-        assert_eq!(
-            libsodium_sys::crypto_scalarmult_base(epk.as_mut_ptr(), esk.as_ptr()),
-            0
-        );
-        let mut both = [0u8; 64];
-        both[..32].copy_from_slice(&epk);
-        both[32..].copy_from_slice(pk);
-        let rc = libsodium_sys::crypto_generichash(
-            nonce.as_mut_ptr(),
-            24,
-            both.as_ptr(),
-            64,
-            std::ptr::null(),
-            0,
-        );
-        assert_eq!(rc, 0);
-        let rc = libsodium_sys::crypto_box_easy(
-            out[32..].as_mut_ptr(),
-            msg.as_ptr(),
-            msg.len() as u64,
-            nonce.as_ptr(),
-            pk.as_ptr(),
-            esk.as_ptr(),
-        );
-        if rc != 0 {
-            return None;
-        }
-    }
-    out[..32].copy_from_slice(&epk);
-    Some(out)
-}
-
-#[cfg(feature = "getrandom")]
-fn sodium_open(pk: &[u8; 32], sk: &[u8; 32], sealed: &[u8]) -> Option<Vec<u8>> {
-    init();
-    let mut out = vec![0u8; sealed.len().checked_sub(SEAL_OVERHEAD)?];
-    // SAFETY: `out` has the `clen - 48` bytes `crypto_box_seal_open` writes; the other
-    // buffers are valid for their lengths.
-    let rc = unsafe {
-        libsodium_sys::crypto_box_seal_open(
-            out.as_mut_ptr(),
-            sealed.as_ptr(),
-            sealed.len() as u64,
-            pk.as_ptr(),
-            sk.as_ptr(),
-        )
-    };
-    (rc == 0).then_some(out)
-}
-
-#[cfg(feature = "getrandom")]
-fn sodium_seal(pk: &[u8; 32], msg: &[u8]) -> Vec<u8> {
-    init();
-    let mut out = vec![0u8; SEAL_OVERHEAD + msg.len()];
-    // SAFETY: `out` has the `mlen + 48` bytes `crypto_box_seal` writes.
-    let rc = unsafe {
-        libsodium_sys::crypto_box_seal(
-            out.as_mut_ptr(),
-            msg.as_ptr(),
-            msg.len() as u64,
-            pk.as_ptr(),
-        )
-    };
-    assert_eq!(rc, 0);
-    out
+    let epk = sodium::public_key(esk);
+    let nonce: [u8; 24] = sodium::generichash(24, &[epk, *pk].concat())
+        .try_into()
+        .unwrap();
+    let boxed = sodium::box_easy(msg, &nonce, pk, esk)?;
+    Some([&epk[..], &boxed].concat())
 }
 
 /// Lengths around every boundary of the implementation: the first keystream block
@@ -106,12 +38,6 @@ fn message(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i * 131 + 7).to_le_bytes()[0]).collect()
 }
 
-fn random32(rng: &mut ChaCha20Rng) -> [u8; 32] {
-    let mut out = [0u8; 32];
-    rng.fill_bytes(&mut out);
-    out
-}
-
 #[test]
 fn same_ephemeral_secret_gives_libsodiums_bytes_for_every_length() {
     let mut rng = ChaCha20Rng::seed_from_u64(7);
@@ -121,7 +47,7 @@ fn same_ephemeral_secret_gives_libsodiums_bytes_for_every_length() {
     for &len in LENGTHS {
         let msg = message(len);
         let mut fork = rng.clone();
-        let esk = random32(&mut fork);
+        let esk = random_32(&mut fork);
         let expected = sodium_seal_with(&esk, public.as_bytes(), &msg).unwrap();
         let mut again = rng.clone();
         assert_eq!(
@@ -146,7 +72,7 @@ fn crafted_public_keys_give_libsodiums_bytes() {
     let mut rng = ChaCha20Rng::seed_from_u64(8);
     let mut keys = Vec::new();
     for _ in 0..24 {
-        let u = random32(&mut rng);
+        let u = random_32(&mut rng);
         let mut high = u;
         high[31] |= 0x80;
         let mut low = u;
@@ -169,7 +95,7 @@ fn crafted_public_keys_give_libsodiums_bytes() {
         for len in [0, 32, 1100] {
             let msg = message(len);
             let mut fork = rng.clone();
-            let esk = random32(&mut fork);
+            let esk = random_32(&mut fork);
             let expected = sodium_seal_with(&esk, &key, &msg).unwrap();
             let mut again = rng.clone();
             assert_eq!(
@@ -195,12 +121,15 @@ fn libsodium_and_sealpost_open_each_others_boxes() {
     let recipient = Recipient::new(&secret.public_key());
     for &len in LENGTHS {
         let msg = message(len);
-        assert_eq!(secret.open(&sodium_seal(&pk, &msg)).unwrap(), msg);
+        assert_eq!(secret.open(&sodium::seal(&msg, &pk).unwrap()).unwrap(), msg);
         assert_eq!(
-            sodium_open(&pk, &sk, &secret.public_key().seal(&msg)).unwrap(),
+            sodium::seal_open(&secret.public_key().seal(&msg), &pk, &sk).unwrap(),
             msg
         );
-        assert_eq!(sodium_open(&pk, &sk, &recipient.seal(&msg)).unwrap(), msg);
+        assert_eq!(
+            sodium::seal_open(&recipient.seal(&msg), &pk, &sk).unwrap(),
+            msg
+        );
     }
 }
 
@@ -222,7 +151,7 @@ fn any_flipped_bit_is_refused_by_both() {
                 Err(sealpost_seal::Error::Decryption),
                 "bit {bit}"
             );
-            assert_eq!(sodium_open(&pk, &sk, &tampered), None, "bit {bit}");
+            assert_eq!(sodium::seal_open(&tampered, &pk, &sk), None, "bit {bit}");
         }
     }
 }

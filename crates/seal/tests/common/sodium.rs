@@ -87,6 +87,26 @@ pub fn beforenm(pk: &[u8; 32], sk: &[u8; 32]) -> Option<[u8; 32]> {
     (rc == 0).then_some(k)
 }
 
+/// `crypto_box_easy`: `tag || ciphertext` of `msg` under an explicit nonce, or `None`
+/// when libsodium refuses the public key.
+pub fn box_easy(msg: &[u8], nonce: &[u8; 24], pk: &[u8; 32], sk: &[u8; 32]) -> Option<Vec<u8>> {
+    init();
+    let mut out = vec![0u8; msg.len() + 16];
+    // SAFETY: `out` has room for the 16-byte tag and the ciphertext; all inputs are
+    // valid for reads of their lengths.
+    let rc = unsafe {
+        ffi::crypto_box_easy(
+            out.as_mut_ptr(),
+            msg.as_ptr(),
+            msg.len() as u64,
+            nonce.as_ptr(),
+            pk.as_ptr(),
+            sk.as_ptr(),
+        )
+    };
+    (rc == 0).then_some(out)
+}
+
 /// `crypto_box_open_easy`: opens a `crypto_box` (tag || ciphertext) under an explicit
 /// nonce, or `None`.
 pub fn box_open_easy(
