@@ -1,13 +1,11 @@
 //! `sealpost coder secrets ...` against the fake Coder of `sealpost-fakes`, which
 //! applies Coder's own checks and keeps every value it is sent.
 
-use std::process::Output;
-
 use assert_cmd::Command;
 use predicates::prelude::*;
 use sealpost_fakes::{FakeCoder, Fault};
 
-use crate::{one_line_failure, sealpost};
+use crate::{described, one_line_failure, sealpost};
 
 /// `sealpost coder secrets ARGS` pointed at `coder`, with its session token.
 fn secrets(coder: &FakeCoder, args: &[&str]) -> Command {
@@ -27,15 +25,6 @@ fn success(cmd: &mut Command) -> String {
     assert!(output.status.success(), "{}", described(&output));
     assert!(output.stderr.is_empty(), "{}", described(&output));
     String::from_utf8(output.stdout).unwrap()
-}
-
-fn described(output: &Output) -> String {
-    format!(
-        "status {:?}\nstdout: {}\nstderr: {}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 fn writes(coder: &FakeCoder) -> usize {

@@ -8,7 +8,7 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use sealpost_fakes::{FakeGitHub, Fault, Scope};
 
-use crate::{one_line_failure, sealpost, unb64};
+use crate::{described, one_line_failure, sealpost, unb64};
 
 /// `sealpost github ARGS` pointed at `github`, with its token, and retries that wait a
 /// few milliseconds instead of seconds.
@@ -27,15 +27,6 @@ fn success(cmd: &mut Command) -> String {
     let output = cmd.output().unwrap();
     assert!(output.status.success(), "{}", described(&output));
     String::from_utf8(output.stdout).unwrap()
-}
-
-fn described(output: &Output) -> String {
-    format!(
-        "status {:?}\nstdout: {}\nstderr: {}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 /// Asserts that none of `values` appears in either stream of `output`.

@@ -12,6 +12,8 @@ mod libsodium;
 mod open;
 mod seal;
 
+use std::process::Output;
+
 use assert_cmd::Command;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -46,6 +48,16 @@ fn b64(bytes: &[u8]) -> String {
 
 fn unb64(text: &str) -> Vec<u8> {
     STANDARD.decode(text).unwrap()
+}
+
+/// A run's status and output, for assertion messages.
+fn described(output: &Output) -> String {
+    format!(
+        "status {:?}\nstdout: {}\nstderr: {}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
 }
 
 /// What a failed run must look like: exit status 1, nothing on standard output, and
