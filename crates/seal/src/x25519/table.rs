@@ -10,13 +10,25 @@
 //! doublings, against roughly 255 ladder steps. Building the table takes 256
 //! affine points; one batched inversion makes that cheap.
 //!
+//! Each selection reads all eight entries of a row and keeps one with masks. With the
+//! `simd` feature on an `x86_64` CPU with AVX2 (checked at run time) that is a vector
+//! compare and four AND/OR pairs per entry; elsewhere it is the same masking on `u64`s.
+//! Either way no branch or memory address depends on the secret digit: the masks come
+//! from arithmetic behind an optimization barrier, because without one the compiler
+//! was seen to turn the masking back into branches.
+//!
 //! Points on the twist (which no honest key generator produces) have no Edwards
 //! point; [`RecipientTable::new`] returns `None` for them and the caller uses the ladder.
+
+// The point arithmetic and the scan are forced inline into the two entry points, so that
+// the AVX2 one compiles them with AVX2 and the scan's loads stay in registers: measured
+// 16.0 µs before (the scan a call per entry), 13.4 µs after, per multiplication.
+#![allow(clippy::inline_always)]
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
-use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
+use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, Zeroizing};
 
 use super::field::Fe;
@@ -62,6 +74,7 @@ impl Extended {
         t: Fe::ZERO,
     };
 
+    #[inline(always)]
     fn double(&self) -> Extended {
         let xx = self.x.square();
         let yy = self.y.square();
@@ -78,6 +91,7 @@ impl Extended {
         .to_extended()
     }
 
+    #[inline(always)]
     fn add_niels(&self, q: &Niels) -> Extended {
         let pp = self.y.add(self.x).mul(q.y_plus_x.relax());
         let mm = self.y.sub(self.x).mul(q.y_minus_x.relax());
@@ -125,6 +139,7 @@ impl Extended {
 }
 
 impl Completed {
+    #[inline(always)]
     fn to_extended(&self) -> Extended {
         Extended {
             x: self.x.mul(self.t),
@@ -142,12 +157,13 @@ impl Niels {
         xy2d: Fe::ZERO,
     };
 
-    /// The 15 limbs of the three coordinates, the form table rows store.
+    /// The 15 limbs of the three coordinates and one of padding, the form table rows
+    /// store.
     fn to_limbs(self) -> Limbs {
-        let mut out = [0u64; 15];
+        let mut out = [0u64; 16];
         out[..5].copy_from_slice(&self.y_plus_x.0);
         out[5..10].copy_from_slice(&self.y_minus_x.0);
-        out[10..].copy_from_slice(&self.xy2d.0);
+        out[10..15].copy_from_slice(&self.xy2d.0);
         out
     }
 
@@ -162,32 +178,127 @@ impl Niels {
     }
 }
 
-/// A [`Niels`] point as 15 limbs in one flat array, so that the constant-time selection
-/// is a single masked loop the compiler can vectorize.
-type Limbs = [u64; 15];
+/// A [`Niels`] point as 15 limbs and a zero in one flat array: four 256-bit vectors, so
+/// that the constant-time selection is a few vector instructions per entry.
+type Limbs = [u64; 16];
 
 /// `[1P, 2P, ..., 8P]` for one power-of-256 multiple `P` of the recipient's point.
 type Row = [Limbs; 8];
 
 /// Selects `digit · P` from `row` for a digit in `-8..=8`, reading every entry.
+#[inline(always)]
+fn select(scan: impl Scan, row: &Row, digit: i8) -> Niels {
+    let point = Niels::from_limbs(&scan.scan(row, digit.unsigned_abs()));
+    // All ones for a negative digit; the barrier keeps the masking free of branches.
+    let negative = core::hint::black_box(u64::from(digit.to_le_bytes()[0] >> 7).wrapping_neg());
+    // -P = (y - x, y + x, -2dxy).
+    Niels {
+        y_plus_x: blend(point.y_plus_x, point.y_minus_x, negative),
+        y_minus_x: blend(point.y_minus_x, point.y_plus_x, negative),
+        xy2d: blend(point.xy2d, point.xy2d.neg(), negative),
+    }
+}
+
+/// `a` where `mask` is zero, `b` where it is all ones.
+#[inline(always)]
+fn blend(a: Fe, b: Fe, mask: u64) -> Fe {
+    Fe(core::array::from_fn(|i| {
+        a.0[i] ^ ((a.0[i] ^ b.0[i]) & mask)
+    }))
+}
+
+/// A way to read `row[magnitude - 1]` (the identity for 0) touching every entry, in time
+/// independent of `magnitude`.
+trait Scan: Copy {
+    fn scan(self, row: &Row, magnitude: u8) -> Limbs;
+}
+
+/// The scan in plain Rust, for every CPU.
+#[derive(Clone, Copy)]
+struct Portable;
+
+impl Scan for Portable {
+    #[inline(always)]
+    fn scan(self, row: &Row, magnitude: u8) -> Limbs {
+        let magnitude = u64::from(magnitude);
+        let mut out = Niels::IDENTITY.to_limbs();
+        for (multiple, entry) in (1u64..).zip(row) {
+            // All ones exactly when `magnitude == multiple`, computed without a
+            // comparison; the barrier keeps the compiler from turning the masking into
+            // a branch, which it does without one.
+            let mask = core::hint::black_box(
+                ((magnitude ^ multiple).wrapping_sub(1) >> 63).wrapping_neg(),
+            );
+            for (a, b) in out.iter_mut().zip(entry) {
+                *a ^= (*a ^ b) & mask;
+            }
+        }
+        out
+    }
+}
+
+#[cfg(all(feature = "simd", target_arch = "x86_64"))]
+cpufeatures::new!(avx2_cpuid, "avx2");
+
+/// The scan with AVX2 vector compares and masks; a value exists only on CPUs that have
+/// AVX2.
+#[cfg(all(feature = "simd", target_arch = "x86_64"))]
+#[derive(Clone, Copy)]
+struct Avx2 {
+    _detected: (),
+}
+
+#[cfg(all(feature = "simd", target_arch = "x86_64"))]
+impl Avx2 {
+    fn detect() -> Option<Avx2> {
+        avx2_cpuid::get().then_some(Avx2 { _detected: () })
+    }
+}
+
+#[cfg(all(feature = "simd", target_arch = "x86_64"))]
+#[allow(unsafe_code)]
+impl Scan for Avx2 {
+    #[inline(always)]
+    fn scan(self, row: &Row, magnitude: u8) -> Limbs {
+        // SAFETY: `self` exists, so `detect` found AVX2.
+        unsafe { scan_avx2(row, magnitude) }
+    }
+}
+
+/// The AVX2 scan: each entry is four vectors, masked by a vector compare of the
+/// magnitude with the entry's multiple and OR-ed into the result.
+#[cfg(all(feature = "simd", target_arch = "x86_64"))]
+#[allow(unsafe_code)]
 #[inline]
-fn select(row: &Row, digit: i8) -> Niels {
-    let magnitude = digit.unsigned_abs();
-    let mut out = Niels::IDENTITY.to_limbs();
-    for (multiple, entry) in (1u8..).zip(row) {
-        let mask = 0u64.wrapping_sub(u64::from(magnitude.ct_eq(&multiple).unwrap_u8()));
-        for (a, b) in out.iter_mut().zip(entry) {
-            *a ^= (*a ^ b) & mask;
+#[target_feature(enable = "avx2")]
+fn scan_avx2(row: &Row, magnitude: u8) -> Limbs {
+    use core::arch::x86_64::{
+        __m256i, _mm256_and_si256, _mm256_cmpeq_epi64, _mm256_loadu_si256, _mm256_or_si256,
+        _mm256_set1_epi64x, _mm256_setzero_si256, _mm256_storeu_si256,
+    };
+
+    let wanted = _mm256_set1_epi64x(i64::from(magnitude));
+    let load = |limbs: &Limbs, i: usize| -> __m256i {
+        // SAFETY: `limbs` has 16 `u64`s, so the four from `4 * i` (i < 4) are in bounds;
+        // the load is unaligned.
+        unsafe { _mm256_loadu_si256(limbs.as_ptr().add(4 * i).cast()) }
+    };
+    let identity = Niels::IDENTITY.to_limbs();
+    let mask = _mm256_cmpeq_epi64(wanted, _mm256_setzero_si256());
+    let mut acc: [__m256i; 4] =
+        core::array::from_fn(|i| _mm256_and_si256(mask, load(&identity, i)));
+    for (multiple, entry) in (1i64..).zip(row) {
+        let mask = _mm256_cmpeq_epi64(wanted, _mm256_set1_epi64x(multiple));
+        for (i, acc) in acc.iter_mut().enumerate() {
+            *acc = _mm256_or_si256(*acc, _mm256_and_si256(mask, load(entry, i)));
         }
     }
-    // -P = (y - x, y + x, -2dxy).
-    let point = Niels::from_limbs(&out);
-    let negative = Choice::from(digit.to_le_bytes()[0] >> 7);
-    Niels {
-        y_plus_x: Fe::conditional_select(&point.y_plus_x, &point.y_minus_x, negative),
-        y_minus_x: Fe::conditional_select(&point.y_minus_x, &point.y_plus_x, negative),
-        xy2d: Fe::conditional_select(&point.xy2d, &point.xy2d.neg(), negative),
+    let mut out = [0u64; 16];
+    for (i, acc) in acc.iter().enumerate() {
+        // SAFETY: as for the loads, into `out`.
+        unsafe { _mm256_storeu_si256(out.as_mut_ptr().add(4 * i).cast(), *acc) };
     }
+    out
 }
 
 /// The multiples `j · 256^i · P` (`j` in 1..=8, `i` in 0..32) of one point `P` on the
@@ -221,7 +332,7 @@ impl RecipientTable {
             }
         }
         let z_inverses = batch_invert(points.iter().map(|p| p.z));
-        let mut rows = alloc::vec![[[0u64; 15]; 8]; 32].into_boxed_slice();
+        let mut rows = alloc::vec![[[0u64; 16]; 8]; 32].into_boxed_slice();
         for ((entry, point), z_inverse) in rows.iter_mut().flatten().zip(&points).zip(z_inverses) {
             let x = point.x.mul(z_inverse);
             let y = point.y.mul(z_inverse);
@@ -238,16 +349,34 @@ impl RecipientTable {
     /// `X25519(secret, u)` for the `u` this table was built for: clamps `secret` as
     /// X25519 does, and runs in time independent of it.
     pub(crate) fn diffie_hellman(&self, secret: &[u8; 32]) -> Zeroizing<[u8; 32]> {
+        #[cfg(all(feature = "simd", target_arch = "x86_64"))]
+        if let Some(avx2) = Avx2::detect() {
+            #[allow(unsafe_code)]
+            // SAFETY: `avx2` exists, so the CPU has AVX2.
+            return unsafe { self.diffie_hellman_avx2(avx2, secret) };
+        }
+        self.diffie_hellman_with(Portable, secret)
+    }
+
+    /// [`Self::diffie_hellman`] compiled for AVX2, with the AVX2 table scan.
+    #[cfg(all(feature = "simd", target_arch = "x86_64"))]
+    #[target_feature(enable = "avx2")]
+    fn diffie_hellman_avx2(&self, avx2: Avx2, secret: &[u8; 32]) -> Zeroizing<[u8; 32]> {
+        self.diffie_hellman_with(avx2, secret)
+    }
+
+    #[inline(always)]
+    fn diffie_hellman_with(&self, scan: impl Scan, secret: &[u8; 32]) -> Zeroizing<[u8; 32]> {
         let digits = Zeroizing::new(clamped_radix16(secret));
         let mut acc = Extended::IDENTITY;
         for (row, pair) in self.rows.iter().zip(digits.chunks_exact(2)) {
-            acc = acc.add_niels(&select(row, pair[1]));
+            acc = acc.add_niels(&select(scan, row, pair[1]));
         }
         for _ in 0..4 {
             acc = acc.double();
         }
         for (row, pair) in self.rows.iter().zip(digits.chunks_exact(2)) {
-            acc = acc.add_niels(&select(row, pair[0]));
+            acc = acc.add_niels(&select(scan, row, pair[0]));
         }
         let shared = Zeroizing::new(acc.to_montgomery_u());
         acc.x.zeroize();
@@ -446,6 +575,40 @@ mod tests {
                     assert_eq!(*table.diffie_hellman(&secret), ladder(&secret, &variant));
                 }
             }
+        }
+    }
+
+    /// Both scans pick exactly `row[magnitude - 1]`, or the identity for 0.
+    #[test]
+    fn scans_pick_the_entry_of_the_magnitude() {
+        let public = MontgomeryPoint::mul_base_clamped(pseudo_random(7)).to_bytes();
+        let table = RecipientTable::new(&public).unwrap();
+        for row in &table.rows {
+            for magnitude in 0..=8u8 {
+                let expected = match magnitude {
+                    0 => Niels::IDENTITY.to_limbs(),
+                    m => row[usize::from(m) - 1],
+                };
+                assert_eq!(Portable.scan(row, magnitude), expected);
+                #[cfg(all(feature = "simd", target_arch = "x86_64"))]
+                if let Some(avx2) = Avx2::detect() {
+                    assert_eq!(avx2.scan(row, magnitude), expected);
+                }
+            }
+        }
+    }
+
+    /// The portable path is what runs on CPUs without AVX2; it must agree everywhere.
+    #[test]
+    fn portable_path_equals_ladder() {
+        for seed in 0..16 {
+            let public = MontgomeryPoint::mul_base_clamped(pseudo_random(300 + seed)).to_bytes();
+            let table = RecipientTable::new(&public).unwrap();
+            let secret = pseudo_random(400 + seed);
+            assert_eq!(
+                *table.diffie_hellman_with(Portable, &secret),
+                ladder(&secret, &public)
+            );
         }
     }
 
