@@ -192,7 +192,10 @@ const HALF: usize = 1 << (WINDOW - 1);
 const DIGITS: usize = 256_usize.div_ceil(WINDOW);
 /// One row serves the digit pair `(2i, 2i + 1)`.
 const ROWS: usize = DIGITS / 2;
-const _: () = assert!(DIGITS.is_multiple_of(2), "every row serves a full digit pair");
+const _: () = assert!(
+    DIGITS.is_multiple_of(2),
+    "every row serves a full digit pair"
+);
 
 /// `[1P, 2P, ..., HALF·P]` for one multiple `P = 2^(2·WINDOW·i)` of the recipient's point.
 type Row = [Limbs; HALF];
@@ -233,16 +236,17 @@ impl Scan for Portable {
     #[inline(always)]
     fn scan(self, row: &Row, magnitude: u8) -> Limbs {
         let magnitude = u64::from(magnitude);
-        let mut out = Niels::IDENTITY.to_limbs();
-        for (multiple, entry) in (1u64..).zip(row) {
-            // All ones exactly when `magnitude == multiple`, computed without a
-            // comparison; the barrier keeps the compiler from turning the masking into
-            // a branch, which it does without one.
-            let mask = core::hint::black_box(
-                ((magnitude ^ multiple).wrapping_sub(1) >> 63).wrapping_neg(),
-            );
+        // Mask `j` is all ones exactly when `magnitude == j`, computed without a
+        // comparison. The barrier hides their values from the compiler, which otherwise
+        // turns the masking into branches; behind it the masking below is plain
+        // vectorizable AND/OR.
+        let masks: [u64; HALF + 1] = core::hint::black_box(core::array::from_fn(|j| {
+            ((magnitude ^ j as u64).wrapping_sub(1) >> 63).wrapping_neg()
+        }));
+        let mut out = Niels::IDENTITY.to_limbs().map(|limb| limb & masks[0]);
+        for (mask, entry) in masks[1..].iter().zip(row) {
             for (a, b) in out.iter_mut().zip(entry) {
-                *a ^= (*a ^ b) & mask;
+                *a |= b & mask;
             }
         }
         out
