@@ -129,12 +129,24 @@ impl Recipient {
         self.seal_each(ephemerals, msgs)
     }
 
-    /// Seals `msgs[i]` with `ephemerals[i]`, one after the other.
+    /// Seals `msgs[i]` with `ephemerals[i]`, one after the other; with the table, the
+    /// shared secrets of the whole block share one field inversion.
     fn seal_each<M: AsRef<[u8]>>(&self, ephemerals: &[[u8; 32]], msgs: &[M]) -> Vec<Vec<u8>> {
+        let Some(table) = &self.table else {
+            return ephemerals
+                .iter()
+                .zip(msgs)
+                .map(|(ephemeral, msg)| self.seal_with_ephemeral(ephemeral, msg.as_ref()))
+                .collect();
+        };
+        let shared = table.diffie_hellman_many(ephemerals);
         ephemerals
             .iter()
             .zip(msgs)
-            .map(|(ephemeral, msg)| self.seal_with_ephemeral(ephemeral, msg.as_ref()))
+            .zip(&shared)
+            .map(|((ephemeral, msg), shared)| {
+                self.seal_with_shared(ephemeral, shared, msg.as_ref())
+            })
             .collect()
     }
 
@@ -187,14 +199,18 @@ impl Recipient {
     }
 
     fn seal_with_ephemeral(&self, ephemeral: &[u8; 32], msg: &[u8]) -> Vec<u8> {
-        let recipient = self.public_key.as_bytes();
-        let epk = x25519::public_from_secret(ephemeral);
         let shared = match &self.table {
             Some(table) => table.diffie_hellman(ephemeral),
-            None => x25519::diffie_hellman(ephemeral, recipient),
+            None => x25519::diffie_hellman(ephemeral, self.public_key.as_bytes()),
         };
-        let key = sealed_box::box_key(&shared);
-        sealed_box::assemble(&epk, recipient, &key, msg)
+        self.seal_with_shared(ephemeral, &shared, msg)
+    }
+
+    /// The box for `msg` from the ephemeral secret and its shared secret with us.
+    fn seal_with_shared(&self, ephemeral: &[u8; 32], shared: &[u8; 32], msg: &[u8]) -> Vec<u8> {
+        let epk = x25519::public_from_secret(ephemeral);
+        let key = sealed_box::box_key(shared);
+        sealed_box::assemble(&epk, self.public_key.as_bytes(), &key, msg)
     }
 }
 

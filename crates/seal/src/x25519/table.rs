@@ -29,7 +29,7 @@
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
-use subtle::ConstantTimeEq;
+use subtle::{ConditionallySelectable, ConstantTimeEq};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::field::Fe;
@@ -136,6 +136,15 @@ impl Extended {
         let numerator = self.z.add(self.y);
         let denominator = self.z.sub(self.y).carry().invert();
         numerator.mul(denominator.relax()).to_bytes()
+    }
+}
+
+impl Zeroize for Extended {
+    fn zeroize(&mut self) {
+        self.x.zeroize();
+        self.y.zeroize();
+        self.z.zeroize();
+        self.t.zeroize();
     }
 }
 
@@ -349,9 +358,14 @@ impl RecipientTable {
         }
         let z_inverses = batch_invert(points.iter().map(|p| p.z));
         let mut rows = alloc::vec![[[0u64; 16]; HALF]; ROWS].into_boxed_slice();
-        for ((entry, point), z_inverse) in rows.iter_mut().flatten().zip(&points).zip(z_inverses) {
-            let x = point.x.mul(z_inverse);
-            let y = point.y.mul(z_inverse);
+        for ((entry, point), z_inverse) in rows
+            .iter_mut()
+            .flatten()
+            .zip(&points)
+            .zip(z_inverses.iter())
+        {
+            let x = point.x.mul(*z_inverse);
+            let y = point.y.mul(*z_inverse);
             *entry = Niels {
                 y_plus_x: y.add(x).carry(),
                 y_minus_x: y.sub(x).carry(),
@@ -365,24 +379,58 @@ impl RecipientTable {
     /// `X25519(secret, u)` for the `u` this table was built for: clamps `secret` as
     /// X25519 does, and runs in time independent of it.
     pub(crate) fn diffie_hellman(&self, secret: &[u8; 32]) -> Zeroizing<[u8; 32]> {
+        let mut point = self.multiply(secret);
+        let shared = Zeroizing::new(point.to_montgomery_u());
+        point.zeroize();
+        shared
+    }
+
+    /// [`Self::diffie_hellman`] for each of `secrets`, with one field inversion for all
+    /// of them (Montgomery's trick) instead of one each: about a quarter of the work of
+    /// a multiplication saved per secret.
+    pub(crate) fn diffie_hellman_many(&self, secrets: &[[u8; 32]]) -> Vec<Zeroizing<[u8; 32]>> {
+        // u = (Z + Y)/(Z - Y). The identity (Z = Y, which no public key gives) has u = 0:
+        // its denominator becomes 1 so that it does not spoil the others' inverses.
+        let mut numerators = Zeroizing::new(Vec::with_capacity(secrets.len()));
+        let mut denominators = Zeroizing::new(Vec::with_capacity(secrets.len()));
+        for secret in secrets {
+            let mut point = self.multiply(secret);
+            let denominator = point.z.sub(point.y).carry();
+            let identity = denominator.ct_eq(&Fe::ZERO);
+            let numerator = point.z.add(point.y).carry();
+            numerators.push(Fe::conditional_select(&numerator, &Fe::ZERO, identity));
+            denominators.push(Fe::conditional_select(&denominator, &Fe::ONE, identity));
+            point.zeroize();
+        }
+        let inverses = batch_invert(denominators.iter().copied());
+        numerators
+            .iter()
+            .zip(inverses.iter())
+            .map(|(numerator, inverse)| Zeroizing::new(numerator.mul(*inverse).to_bytes()))
+            .collect()
+    }
+
+    /// `[k]P` for the clamped `secret`, in constant time; with the AVX2 scan where the
+    /// CPU has it.
+    fn multiply(&self, secret: &[u8; 32]) -> Extended {
         #[cfg(all(feature = "simd", target_arch = "x86_64"))]
         if let Some(avx2) = Avx2::detect() {
             #[allow(unsafe_code)]
             // SAFETY: `avx2` exists, so the CPU has AVX2.
-            return unsafe { self.diffie_hellman_avx2(avx2, secret) };
+            return unsafe { self.multiply_avx2(avx2, secret) };
         }
-        self.diffie_hellman_with(Portable, secret)
+        self.multiply_with(Portable, secret)
     }
 
-    /// [`Self::diffie_hellman`] compiled for AVX2, with the AVX2 table scan.
+    /// [`Self::multiply`] compiled for AVX2, with the AVX2 table scan.
     #[cfg(all(feature = "simd", target_arch = "x86_64"))]
     #[target_feature(enable = "avx2")]
-    fn diffie_hellman_avx2(&self, avx2: Avx2, secret: &[u8; 32]) -> Zeroizing<[u8; 32]> {
-        self.diffie_hellman_with(avx2, secret)
+    fn multiply_avx2(&self, avx2: Avx2, secret: &[u8; 32]) -> Extended {
+        self.multiply_with(avx2, secret)
     }
 
     #[inline(always)]
-    fn diffie_hellman_with(&self, scan: impl Scan, secret: &[u8; 32]) -> Zeroizing<[u8; 32]> {
+    fn multiply_with(&self, scan: impl Scan, secret: &[u8; 32]) -> Extended {
         let digits = Zeroizing::new(clamped_digits(secret));
         let mut acc = Extended::IDENTITY;
         for (row, pair) in self.rows.iter().zip(digits.chunks_exact(2)) {
@@ -394,12 +442,7 @@ impl RecipientTable {
         for (row, pair) in self.rows.iter().zip(digits.chunks_exact(2)) {
             acc = acc.add_niels(&select(scan, row, pair[0]));
         }
-        let shared = Zeroizing::new(acc.to_montgomery_u());
-        acc.x.zeroize();
-        acc.y.zeroize();
-        acc.z.zeroize();
-        acc.t.zeroize();
-        shared
+        acc
     }
 }
 
@@ -426,11 +469,11 @@ fn edwards_from_montgomery(u: Fe) -> Option<Extended> {
     })
 }
 
-/// Inverts every element with one inversion (Montgomery's trick); zeros are not allowed,
-/// which holds for the `Z` of any point the table is built from.
-fn batch_invert(elements: impl ExactSizeIterator<Item = Fe>) -> Vec<Fe> {
-    let mut prefix = Vec::with_capacity(elements.len());
-    let mut elems = Vec::with_capacity(elements.len());
+/// Inverts every element with one inversion (Montgomery's trick); zeros are not allowed.
+/// The products may be secret: everything is wiped when dropped.
+fn batch_invert(elements: impl ExactSizeIterator<Item = Fe>) -> Zeroizing<Vec<Fe>> {
+    let mut prefix = Zeroizing::new(Vec::with_capacity(elements.len()));
+    let mut elems = Zeroizing::new(Vec::with_capacity(elements.len()));
     let mut running = Fe::ONE;
     for element in elements {
         prefix.push(running);
@@ -438,11 +481,13 @@ fn batch_invert(elements: impl ExactSizeIterator<Item = Fe>) -> Vec<Fe> {
         elems.push(element);
     }
     let mut inverse = running.invert();
-    let mut out = alloc::vec![Fe::ZERO; elems.len()];
+    let mut out = Zeroizing::new(alloc::vec![Fe::ZERO; elems.len()]);
     for i in (0..elems.len()).rev() {
         out[i] = inverse.mul(prefix[i]);
         inverse = inverse.mul(elems[i]);
     }
+    running.zeroize();
+    inverse.zeroize();
     out
 }
 
@@ -634,10 +679,27 @@ mod tests {
             let public = MontgomeryPoint::mul_base_clamped(pseudo_random(300 + seed)).to_bytes();
             let table = RecipientTable::new(&public).unwrap();
             let secret = pseudo_random(400 + seed);
-            assert_eq!(
-                *table.diffie_hellman_with(Portable, &secret),
-                ladder(&secret, &public)
-            );
+            let point = table.multiply_with(Portable, &secret);
+            assert_eq!(point.to_montgomery_u(), ladder(&secret, &public));
+        }
+    }
+
+    #[test]
+    fn diffie_hellman_many_equals_one_at_a_time() {
+        let secrets: Vec<[u8; 32]> = (0..20).map(|seed| pseudo_random(700 + seed)).collect();
+        let public = MontgomeryPoint::mul_base_clamped(pseudo_random(699)).to_bytes();
+        let table = RecipientTable::new(&public).unwrap();
+        let many = table.diffie_hellman_many(&secrets);
+        assert_eq!(many.len(), secrets.len());
+        for (secret, shared) in secrets.iter().zip(&many) {
+            assert_eq!(**shared, ladder(secret, &public));
+        }
+        assert!(table.diffie_hellman_many(&[]).is_empty());
+        // u = 0 has an Edwards point (of order 2): every product is the identity, whose
+        // u is 0, and the batch must not break on its zero denominator.
+        let order_two = RecipientTable::new(&[0; 32]).unwrap();
+        for shared in order_two.diffie_hellman_many(&secrets) {
+            assert_eq!(*shared, [0; 32]);
         }
     }
 
