@@ -5,7 +5,7 @@
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use sealpost_fuzz::{FixedEphemeral, sodium};
+use sealpost_fuzz::{FixedEphemerals, sodium};
 use sealpost_seal::{Error, SecretKey};
 
 #[derive(Debug, Arbitrary)]
@@ -24,7 +24,7 @@ struct Input {
 fuzz_target!(|input: Input| {
     let recipient = SecretKey::from_bytes(&input.secret);
     let public = recipient.public_key();
-    let sealed = public.seal_with_rng(&mut FixedEphemeral::new(input.ephemeral), &input.message);
+    let sealed = public.seal_with_rng(&mut FixedEphemerals::one(input.ephemeral), &input.message);
 
     let expected = sodium::seal_with_ephemeral(public.as_bytes(), &input.ephemeral, &input.message);
     assert_eq!(Some(&sealed), expected.as_ref(), "not libsodium's box");

@@ -8,7 +8,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sealpost_fuzz::{FixedEphemeral, sodium};
+use sealpost_fuzz::{FixedEphemerals, sodium};
 use sealpost_seal::{Error, KeyKind, PublicKey};
 
 fuzz_target!(|data: &[u8]| {
@@ -39,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
         (Ok(public), Some(expected)) => {
             assert_eq!(public.as_bytes(), key);
             assert_eq!(PublicKey::from_base64(&public.to_base64()), Ok(public));
-            let sealed = public.seal_with_rng(&mut FixedEphemeral::new(ephemeral), message);
+            let sealed = public.seal_with_rng(&mut FixedEphemerals::one(ephemeral), message);
             assert_eq!(sealed, expected, "not libsodium's box");
         }
         (Err(Error::LowOrderPublicKey), None) => {}

@@ -1,25 +1,32 @@
 //! Helpers shared by the fuzz targets: libsodium as the oracle, and an RNG that hands
-//! out fixed bytes so that a fuzzer-chosen ephemeral key can be replayed in libsodium.
+//! out fixed bytes so that fuzzer-chosen ephemeral keys can be replayed in libsodium.
 //!
 //! Every target checks `sealpost-seal` against libsodium (built from source by
 //! `libsodium-sys-stable`), not only that it does not panic.
 
 use sealpost_seal::rand_core::{TryCryptoRng, TryRng};
 
-/// An RNG that returns one fixed 32-byte string, once: the ephemeral secret of a seal.
-pub struct FixedEphemeral {
-    bytes: [u8; 32],
-    used: bool,
+/// An RNG that returns fixed 32-byte strings in order, one per draw: the ephemeral
+/// secrets of a run of seals.
+pub struct FixedEphemerals {
+    secrets: std::vec::IntoIter<[u8; 32]>,
 }
 
-impl FixedEphemeral {
-    /// An RNG whose only output is `bytes`.
-    pub fn new(bytes: [u8; 32]) -> Self {
-        FixedEphemeral { bytes, used: false }
+impl FixedEphemerals {
+    /// An RNG whose outputs are `secrets`, in order.
+    pub fn new(secrets: Vec<[u8; 32]>) -> Self {
+        FixedEphemerals {
+            secrets: secrets.into_iter(),
+        }
+    }
+
+    /// An RNG whose only output is `secret`: the ephemeral secret of one seal.
+    pub fn one(secret: [u8; 32]) -> Self {
+        Self::new(vec![secret])
     }
 }
 
-impl TryRng for FixedEphemeral {
+impl TryRng for FixedEphemerals {
     type Error = core::convert::Infallible;
 
     fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
@@ -31,17 +38,14 @@ impl TryRng for FixedEphemeral {
     }
 
     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        assert!(
-            !self.used && dst.len() == 32,
-            "a seal draws exactly 32 bytes, once"
-        );
-        self.used = true;
-        dst.copy_from_slice(&self.bytes);
+        assert_eq!(dst.len(), 32, "a seal draws exactly 32 bytes");
+        let next = self.secrets.next().expect("one secret per seal, no more");
+        dst.copy_from_slice(&next);
         Ok(())
     }
 }
 
-impl TryCryptoRng for FixedEphemeral {}
+impl TryCryptoRng for FixedEphemerals {}
 
 /// libsodium, through `libsodium-sys-stable`.
 #[allow(unsafe_code)]
