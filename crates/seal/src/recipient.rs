@@ -132,7 +132,7 @@ impl Recipient {
     }
 
     /// Seals `msgs[i]` with `ephemerals[i]`, one after the other; with the table, the
-    /// shared secrets of the whole block share one field inversion.
+    /// shared secrets of every [`INVERSION_BATCH`] seals share one field inversion.
     fn seal_each<M: AsRef<[u8]>>(&self, ephemerals: &[[u8; 32]], msgs: &[M]) -> Vec<Vec<u8>> {
         let Some(table) = &self.table else {
             return ephemerals
@@ -141,15 +141,17 @@ impl Recipient {
                 .map(|(ephemeral, msg)| self.seal_with_ephemeral(ephemeral, msg.as_ref()))
                 .collect();
         };
-        let shared = table.diffie_hellman_many(ephemerals);
-        ephemerals
-            .iter()
-            .zip(msgs)
-            .zip(&shared)
-            .map(|((ephemeral, msg), shared)| {
-                self.seal_with_shared(ephemeral, shared, msg.as_ref())
-            })
-            .collect()
+        let mut sealed = Vec::with_capacity(msgs.len());
+        for (ephemerals, msgs) in ephemerals
+            .chunks(INVERSION_BATCH)
+            .zip(msgs.chunks(INVERSION_BATCH))
+        {
+            let shared = table.diffie_hellman_many(ephemerals);
+            for ((ephemeral, msg), shared) in ephemerals.iter().zip(msgs).zip(&shared) {
+                sealed.push(self.seal_with_shared(ephemeral, shared, msg.as_ref()));
+            }
+        }
+        sealed
     }
 
     /// Seals on `threads` threads (the caller's and `threads - 1` more) that take
@@ -223,6 +225,10 @@ fn parallelism(count: usize) -> usize {
     let cores = std::thread::available_parallelism().map_or(1, core::num::NonZero::get);
     cores.min(count / MIN_SEALS_PER_THREAD).max(1)
 }
+
+/// Seals whose shared secrets share one field inversion: enough to make its cost
+/// negligible, few enough to keep the intermediate values of a huge batch small.
+const INVERSION_BATCH: usize = 64;
 
 /// Starting a thread costs about as much as one or two seals of a short message; threads
 /// also take work in blocks of this many seals.

@@ -326,8 +326,8 @@ fn scan_avx2(row: &Row, magnitude: u8) -> Limbs {
     out
 }
 
-/// The multiples `j · 2^(2·WINDOW·i) · P` (`j` in `1..=HALF`, `i` in `0..ROWS`) of one point `P` on the
-/// Edwards curve, for multiplying it by secret scalars in constant time.
+/// The multiples `j · 2^(2·WINDOW·i) · P` (`j` in `1..=HALF`, `i` in `0..ROWS`) of one
+/// point `P` on the Edwards curve, for multiplying it by secret scalars in constant time.
 #[derive(Clone)]
 pub(crate) struct RecipientTable {
     /// One row for each digit pair of the scalar.
