@@ -92,70 +92,45 @@ fn recipient_key() -> PublicKey {
     SecretKey::from_bytes(&[0x77; 32]).public_key()
 }
 
-/// Opens `sealed` with the recipient's key, after declaring it public.
-fn check_opens(sealed: &[u8], msg: &[u8]) {
-    public(sealed);
-    let opened = SecretKey::from_bytes(&[0x77; 32]).open(sealed);
-    assert_eq!(opened.as_deref(), Ok(msg));
-}
-
-/// Messages whose bytes are secret too: empty, short, and 2000 bytes, which takes the
-/// eight-block (AVX2) keystream with a scalar tail, and the `poly1305` crate, which
-/// takes over from 1.5 KiB.
-fn secret_messages() -> Vec<Vec<u8>> {
+/// Seals secret messages (empty, short, and 2000 bytes, which takes the eight-block
+/// AVX2 keystream with a scalar tail and the `poly1305` crate, used from 1.5 KiB) with
+/// secret ephemeral keys through `seal_all`, then checks that each box opens to its
+/// message once both are declared public.
+fn check_sealing(seal_all: impl FnOnce(&mut SecretRng, &[Vec<u8>]) -> Vec<Vec<u8>>) {
     let mut msgs = vec![Vec::new(), b"a secret value".to_vec(), vec![0x5a; 2000]];
     for msg in &mut msgs {
         secret(msg);
     }
-    msgs
-}
-
-/// Declares the plaintexts public again, so the test can compare them.
-fn reveal(msgs: &[Vec<u8>]) {
-    for msg in msgs {
+    let sealed = seal_all(&mut SecretRng(1), &msgs);
+    assert_eq!(sealed.len(), msgs.len());
+    let recipient = SecretKey::from_bytes(&[0x77; 32]);
+    for (sealed, msg) in sealed.iter().zip(&msgs) {
+        public(sealed);
         public(msg);
+        assert_eq!(recipient.open(sealed).as_deref(), Ok(msg.as_slice()));
     }
 }
 
 #[test]
 fn public_key_seal_is_constant_time() {
     let key = recipient_key();
-    let mut rng = SecretRng(1);
-    let msgs = secret_messages();
-    let sealed: Vec<Vec<u8>> = msgs
-        .iter()
-        .map(|msg| key.seal_with_rng(&mut rng, msg))
-        .collect();
-    reveal(&msgs);
-    for (sealed, msg) in sealed.iter().zip(&msgs) {
-        check_opens(sealed, msg);
-    }
+    check_sealing(|rng, msgs| msgs.iter().map(|msg| key.seal_with_rng(rng, msg)).collect());
 }
 
 #[test]
 fn recipient_seal_is_constant_time() {
     let recipient = Recipient::new(&recipient_key());
-    let mut rng = SecretRng(2);
-    let msgs = secret_messages();
-    let sealed: Vec<Vec<u8>> = msgs
-        .iter()
-        .map(|msg| recipient.seal_with_rng(&mut rng, msg))
-        .collect();
-    reveal(&msgs);
-    for (sealed, msg) in sealed.iter().zip(&msgs) {
-        check_opens(sealed, msg);
-    }
+    check_sealing(|rng, msgs| {
+        msgs.iter()
+            .map(|msg| recipient.seal_with_rng(rng, msg))
+            .collect()
+    });
 }
 
 #[test]
 fn recipient_seal_many_is_constant_time() {
     let recipient = Recipient::new(&recipient_key());
-    let msgs = secret_messages();
-    let sealed = recipient.seal_many_with_rng(&mut SecretRng(3), &msgs);
-    reveal(&msgs);
-    for (sealed, msg) in sealed.iter().zip(&msgs) {
-        check_opens(sealed, msg);
-    }
+    check_sealing(|rng, msgs| recipient.seal_many_with_rng(rng, msgs));
 }
 
 #[test]
