@@ -88,8 +88,11 @@ impl TryRng for SecretRng {
 
 impl TryCryptoRng for SecretRng {}
 
+/// The recipient's secret key: not marked, it only opens the boxes afterwards.
+const RECIPIENT_SECRET: [u8; 32] = [0x77; 32];
+
 fn recipient_key() -> PublicKey {
-    SecretKey::from_bytes(&[0x77; 32]).public_key()
+    SecretKey::from_bytes(&RECIPIENT_SECRET).public_key()
 }
 
 /// Seals secret messages (empty, short, and 2000 bytes, which takes the eight-block
@@ -103,7 +106,7 @@ fn check_sealing(seal_all: impl FnOnce(&mut SecretRng, &[Vec<u8>]) -> Vec<Vec<u8
     }
     let sealed = seal_all(&mut SecretRng(1), &msgs);
     assert_eq!(sealed.len(), msgs.len());
-    let recipient = SecretKey::from_bytes(&[0x77; 32]);
+    let recipient = SecretKey::from_bytes(&RECIPIENT_SECRET);
     for (sealed, msg) in sealed.iter().zip(&msgs) {
         public(sealed);
         public(msg);

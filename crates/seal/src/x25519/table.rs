@@ -133,9 +133,14 @@ impl Extended {
 
     /// The Montgomery `u = (1 + y)/(1 - y) = (Z + Y)/(Z - Y)`; zero for the identity.
     fn to_montgomery_u(self) -> [u8; 32] {
-        let numerator = self.z.add(self.y);
-        let denominator = self.z.sub(self.y).carry().invert();
-        numerator.mul(denominator.relax()).to_bytes()
+        let (numerator, denominator) = self.montgomery_fraction();
+        numerator.mul(denominator.invert()).to_bytes()
+    }
+
+    /// `(Z + Y, Z - Y)`, whose quotient is the Montgomery `u`; the denominator is zero
+    /// exactly for the identity.
+    fn montgomery_fraction(self) -> (Fe, Fe) {
+        (self.z.add(self.y).carry(), self.z.sub(self.y).carry())
     }
 }
 
@@ -395,9 +400,8 @@ impl RecipientTable {
         let mut denominators = Zeroizing::new(Vec::with_capacity(secrets.len()));
         for secret in secrets {
             let mut point = self.multiply(secret);
-            let denominator = point.z.sub(point.y).carry();
+            let (numerator, denominator) = point.montgomery_fraction();
             let identity = denominator.ct_eq(&Fe::ZERO);
-            let numerator = point.z.add(point.y).carry();
             numerators.push(Fe::conditional_select(&numerator, &Fe::ZERO, identity));
             denominators.push(Fe::conditional_select(&denominator, &Fe::ONE, identity));
             point.zeroize();
