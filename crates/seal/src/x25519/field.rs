@@ -172,6 +172,14 @@ impl Fe {
 }
 
 impl Loose {
+    /// An element from limbs computed elsewhere, which must be within fiat-crypto's
+    /// loose bounds: each at most 3 · 2^51.
+    #[cfg(all(feature = "simd", target_arch = "x86_64"))]
+    pub(super) fn from_limbs(limbs: [u64; 5]) -> Loose {
+        debug_assert!(limbs.iter().all(|&limb| limb <= 3 << 51), "not loose");
+        Loose(limbs)
+    }
+
     #[inline]
     pub(super) fn carry(self) -> Fe {
         let mut out = fiat_25519_tight_field_element([0; 5]);

@@ -34,6 +34,9 @@ use zeroize::{Zeroize, Zeroizing};
 
 use super::field::Fe;
 
+#[cfg(all(feature = "simd", target_arch = "x86_64"))]
+mod ifma;
+
 /// A point in extended coordinates: `x = X/Z`, `y = Y/Z`, `T = XY/Z`.
 #[derive(Clone, Copy)]
 struct Extended {
@@ -336,49 +339,49 @@ fn scan_avx2(row: &Row, magnitude: u8) -> Limbs {
 #[derive(Clone)]
 pub(crate) struct RecipientTable {
     /// One row for each digit pair of the scalar.
-    rows: Box<[Row]>,
+    rows: Rows,
+}
+
+/// A table's rows, laid out for the code that reads them.
+#[derive(Clone)]
+enum Rows {
+    /// For the portable and AVX2 multiplications.
+    Limbs(Box<[Row]>),
+    /// For AVX-512 IFMA, chosen when the table is built on a CPU that has it.
+    #[cfg(all(feature = "simd", target_arch = "x86_64"))]
+    Lanes(ifma::Ifma, Box<[ifma::Row]>),
 }
 
 impl RecipientTable {
     /// The table for the point with Montgomery coordinate `u`, or `None` when `u` lies on
     /// the twist (or is -1, which has no Edwards image). `u` is public: this may take
     /// time that depends on it, though it does not branch on it but for the result.
+    ///
+    /// The rows are laid out for the fastest multiplication this CPU has.
     pub(crate) fn new(u: &[u8; 32]) -> Option<RecipientTable> {
-        let point = edwards_from_montgomery(Fe::from_bytes(u))?;
-        let mut points = Vec::with_capacity(ROWS * HALF);
-        let mut base = point;
-        for _ in 0..ROWS {
-            let cached = base.to_cached();
-            let mut multiple = base;
-            points.push(multiple);
-            for _ in 1..HALF {
-                multiple = multiple.add_cached(&cached);
-                points.push(multiple);
-            }
-            // 2^(2·WINDOW) · base = 2^(WINDOW + 1) · (HALF · base).
-            base = multiple;
-            for _ in 0..=WINDOW {
-                base = base.double();
-            }
+        let points = affine_multiples(u)?;
+        #[cfg(all(feature = "simd", target_arch = "x86_64"))]
+        if let Some(ifma) = ifma::Ifma::detect() {
+            let rows = points
+                .chunks_exact(HALF)
+                .map(|row| core::array::from_fn(|j| ifma::entry(&row[j])))
+                .collect();
+            return Some(RecipientTable {
+                rows: Rows::Lanes(ifma, rows),
+            });
         }
-        let z_inverses = batch_invert(points.iter().map(|p| p.z));
-        let mut rows = alloc::vec![[[0u64; 16]; HALF]; ROWS].into_boxed_slice();
-        for ((entry, point), z_inverse) in rows
-            .iter_mut()
-            .flatten()
-            .zip(&points)
-            .zip(z_inverses.iter())
-        {
-            let x = point.x.mul(*z_inverse);
-            let y = point.y.mul(*z_inverse);
-            *entry = Niels {
-                y_plus_x: y.add(x).carry(),
-                y_minus_x: y.sub(x).carry(),
-                xy2d: x.mul(y).mul(Fe::D2),
-            }
-            .to_limbs();
+        Some(RecipientTable::with_limbs(&points))
+    }
+
+    /// The table in the layout of the portable and AVX2 multiplications.
+    fn with_limbs(points: &[Niels]) -> RecipientTable {
+        let rows = points
+            .chunks_exact(HALF)
+            .map(|row| core::array::from_fn(|j| row[j].to_limbs()))
+            .collect();
+        RecipientTable {
+            rows: Rows::Limbs(rows),
         }
-        Some(RecipientTable { rows })
     }
 
     /// `X25519(secret, u)` for the `u` this table was built for: clamps `secret` as
@@ -414,40 +417,86 @@ impl RecipientTable {
             .collect()
     }
 
-    /// `[k]P` for the clamped `secret`, in constant time; with the AVX2 scan where the
-    /// CPU has it.
+    /// `[k]P` for the clamped `secret`, in constant time; with AVX-512 IFMA or the AVX2
+    /// scan where the CPU has them.
     fn multiply(&self, secret: &[u8; 32]) -> Extended {
-        #[cfg(all(feature = "simd", target_arch = "x86_64"))]
-        if let Some(avx2) = Avx2::detect() {
-            #[allow(unsafe_code)]
-            // SAFETY: `avx2` exists, so the CPU has AVX2.
-            return unsafe { self.multiply_avx2(avx2, secret) };
-        }
-        self.multiply_with(Portable, secret)
-    }
-
-    /// [`Self::multiply`] compiled for AVX2, with the AVX2 table scan.
-    #[cfg(all(feature = "simd", target_arch = "x86_64"))]
-    #[target_feature(enable = "avx2")]
-    fn multiply_avx2(&self, avx2: Avx2, secret: &[u8; 32]) -> Extended {
-        self.multiply_with(avx2, secret)
-    }
-
-    #[inline(always)]
-    fn multiply_with(&self, scan: impl Scan, secret: &[u8; 32]) -> Extended {
         let digits = Zeroizing::new(clamped_digits(secret));
-        let mut acc = Extended::IDENTITY;
-        for (row, pair) in self.rows.iter().zip(digits.chunks_exact(2)) {
-            acc = acc.add_niels(&select(scan, row, pair[1]));
+        match &self.rows {
+            #[cfg(all(feature = "simd", target_arch = "x86_64"))]
+            Rows::Lanes(ifma, rows) => ifma.multiply(rows, &digits),
+            Rows::Limbs(rows) => {
+                #[cfg(all(feature = "simd", target_arch = "x86_64"))]
+                if let Some(avx2) = Avx2::detect() {
+                    #[allow(unsafe_code)]
+                    // SAFETY: `avx2` exists, so the CPU has AVX2.
+                    return unsafe { multiply_avx2(avx2, rows, &digits) };
+                }
+                multiply_with(Portable, rows, &digits)
+            }
         }
-        for _ in 0..WINDOW {
-            acc = acc.double();
-        }
-        for (row, pair) in self.rows.iter().zip(digits.chunks_exact(2)) {
-            acc = acc.add_niels(&select(scan, row, pair[0]));
-        }
-        acc
     }
+}
+
+/// [`multiply_with`] compiled for AVX2, with the AVX2 table scan.
+#[cfg(all(feature = "simd", target_arch = "x86_64"))]
+#[target_feature(enable = "avx2")]
+fn multiply_avx2(avx2: Avx2, rows: &[Row], digits: &[i8; DIGITS]) -> Extended {
+    multiply_with(avx2, rows, digits)
+}
+
+/// `Σ digits_i 2^(WINDOW·i) · P` for the point `P` whose multiples `rows` holds.
+#[inline(always)]
+fn multiply_with(scan: impl Scan, rows: &[Row], digits: &[i8; DIGITS]) -> Extended {
+    let mut acc = Extended::IDENTITY;
+    for (row, pair) in rows.iter().zip(digits.chunks_exact(2)) {
+        acc = acc.add_niels(&select(scan, row, pair[1]));
+    }
+    for _ in 0..WINDOW {
+        acc = acc.double();
+    }
+    for (row, pair) in rows.iter().zip(digits.chunks_exact(2)) {
+        acc = acc.add_niels(&select(scan, row, pair[0]));
+    }
+    acc
+}
+
+/// The multiples `j · 2^(2·WINDOW·i) · P` (`j` in `1..=HALF`, `i` in `0..ROWS`) of the
+/// point with Montgomery coordinate `u`, row by row, or `None` if `u` has no Edwards
+/// point.
+fn affine_multiples(u: &[u8; 32]) -> Option<Vec<Niels>> {
+    let point = edwards_from_montgomery(Fe::from_bytes(u))?;
+    let mut points = Vec::with_capacity(ROWS * HALF);
+    let mut base = point;
+    for _ in 0..ROWS {
+        let cached = base.to_cached();
+        let mut multiple = base;
+        points.push(multiple);
+        for _ in 1..HALF {
+            multiple = multiple.add_cached(&cached);
+            points.push(multiple);
+        }
+        // 2^(2·WINDOW) · base = 2^(WINDOW + 1) · (HALF · base).
+        base = multiple;
+        for _ in 0..=WINDOW {
+            base = base.double();
+        }
+    }
+    let z_inverses = batch_invert(points.iter().map(|p| p.z));
+    Some(
+        points
+            .iter()
+            .zip(z_inverses.iter())
+            .map(|(point, z_inverse)| {
+                let x = point.x.mul(*z_inverse);
+                let y = point.y.mul(*z_inverse);
+                Niels {
+                    y_plus_x: y.add(x).carry(),
+                    y_minus_x: y.sub(x).carry(),
+                    xy2d: x.mul(y).mul(Fe::D2),
+                }
+            })
+            .collect(),
+    )
 }
 
 /// The Edwards point with `y = (u - 1)/(u + 1)`, or `None` if there is none.
@@ -656,13 +705,21 @@ mod tests {
         }
     }
 
+    /// The rows in the layout of the portable and AVX2 paths, whatever this CPU has.
+    fn limb_rows(u: &[u8; 32]) -> Box<[Row]> {
+        match RecipientTable::with_limbs(&affine_multiples(u).unwrap()).rows {
+            Rows::Limbs(rows) => rows,
+            #[cfg(all(feature = "simd", target_arch = "x86_64"))]
+            Rows::Lanes(..) => unreachable!("with_limbs lays out limbs"),
+        }
+    }
+
     /// Both scans pick exactly `row[magnitude - 1]`, or the identity for 0.
     #[test]
     fn scans_pick_the_entry_of_the_magnitude() {
         let public = MontgomeryPoint::mul_base_clamped(pseudo_random(7)).to_bytes();
-        let table = RecipientTable::new(&public).unwrap();
-        for row in &table.rows {
-            for magnitude in 0..=8u8 {
+        for row in &limb_rows(&public) {
+            for magnitude in 0..=u8::try_from(HALF).unwrap() {
                 let expected = match magnitude {
                     0 => Niels::IDENTITY.to_limbs(),
                     m => row[usize::from(m) - 1],
@@ -676,15 +733,24 @@ mod tests {
         }
     }
 
-    /// The portable path is what runs on CPUs without AVX2; it must agree everywhere.
+    /// The portable path runs on CPUs without AVX2, and the AVX2 one on those without
+    /// AVX-512 IFMA; `new` picks neither on a CPU with IFMA, so they are tested here.
     #[test]
-    fn portable_path_equals_ladder() {
+    fn limb_paths_equal_ladder() {
         for seed in 0..16 {
             let public = MontgomeryPoint::mul_base_clamped(pseudo_random(300 + seed)).to_bytes();
-            let table = RecipientTable::new(&public).unwrap();
+            let rows = limb_rows(&public);
             let secret = pseudo_random(400 + seed);
-            let point = table.multiply_with(Portable, &secret);
+            let digits = clamped_digits(&secret);
+            let point = multiply_with(Portable, &rows, &digits);
             assert_eq!(point.to_montgomery_u(), ladder(&secret, &public));
+            #[cfg(all(feature = "simd", target_arch = "x86_64"))]
+            if let Some(avx2) = Avx2::detect() {
+                #[allow(unsafe_code)]
+                // SAFETY: `avx2` exists, so the CPU has AVX2.
+                let point = unsafe { multiply_avx2(avx2, &rows, &digits) };
+                assert_eq!(point.to_montgomery_u(), ladder(&secret, &public));
+            }
         }
     }
 
