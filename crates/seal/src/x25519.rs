@@ -8,6 +8,8 @@
 #[cfg(feature = "aws-lc")]
 mod aws_lc;
 mod field;
+#[cfg(all(feature = "simd", target_arch = "x86_64"))]
+mod ifma;
 // Compiled with `aws-lc` too, for the tests that compare the two backends.
 #[cfg(any(test, not(feature = "aws-lc")))]
 mod portable;

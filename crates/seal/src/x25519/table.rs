@@ -349,7 +349,7 @@ enum Rows {
     Limbs(Box<[Row]>),
     /// For AVX-512 IFMA, chosen when the table is built on a CPU that has it.
     #[cfg(all(feature = "simd", target_arch = "x86_64"))]
-    Lanes(ifma::Ifma, Box<[ifma::Row]>),
+    Lanes(super::ifma::Ifma, Box<[ifma::Row]>),
 }
 
 impl RecipientTable {
@@ -361,7 +361,7 @@ impl RecipientTable {
     pub(crate) fn new(u: &[u8; 32]) -> Option<RecipientTable> {
         let points = affine_multiples(u)?;
         #[cfg(all(feature = "simd", target_arch = "x86_64"))]
-        if let Some(ifma) = ifma::Ifma::detect() {
+        if let Some(ifma) = super::ifma::Ifma::detect() {
             let rows = points
                 .chunks_exact(HALF)
                 .map(|row| core::array::from_fn(|j| ifma::entry(&row[j])))
@@ -423,7 +423,7 @@ impl RecipientTable {
         let digits = Zeroizing::new(clamped_digits(secret));
         match &self.rows {
             #[cfg(all(feature = "simd", target_arch = "x86_64"))]
-            Rows::Lanes(ifma, rows) => ifma.multiply(rows, &digits),
+            Rows::Lanes(ifma, rows) => ifma::multiply(*ifma, rows, &digits),
             Rows::Limbs(rows) => {
                 #[cfg(all(feature = "simd", target_arch = "x86_64"))]
                 if let Some(avx2) = Avx2::detect() {

@@ -1,6 +1,5 @@
-//! The table multiplication four field elements at a time, with AVX-512 IFMA
-//! (`vpmadd52luq`/`vpmadd52huq`: the low and the high 52 bits of a 52 × 52-bit product,
-//! added to a 64-bit lane), on CPUs that have it (checked at run time).
+//! The table multiplication four field elements at a time, with AVX-512 IFMA, on CPUs
+//! that have it.
 //!
 //! A point `(X : Y : Z : T)` is one [`Lanes`] value, lane by lane, and a table entry is
 //! stored as `(y - x, y + x, 2, 2dxy)`. The formulas are the scalar path's
@@ -16,55 +15,33 @@
 //!            then the same last multiplication.
 //! ```
 //!
-//! A four-way multiplication is about a hundred vector instructions, where the scalar
-//! path spends about 250 on each of its seven multiplications per addition.
-//!
-//! # Limb bounds
-//!
-//! An element is five limbs `v_0 + v_1 2^51 + ... + v_4 2^204` in each lane. IFMA reads
-//! only the low 52 bits of its factors, so every factor must have limbs below 2^52.
-//! [`carry`] takes limbs below 2^63 and returns them below 2^51 + 2^17; fiat-crypto's
-//! tight elements (the table entries) have limbs at most 2^51. The result goes back to
-//! fiat-crypto as a loose element (limbs at most 3 · 2^51), which it carries itself. [`sub`] adds 2p, whose limbs are at least 2^52 - 38, before it
-//! subtracts one of those, so no lane goes negative. Every sum and difference is carried
-//! before it is multiplied, except `2p - v` for a carried `v`, which is below 2^52
-//! already. Each function states what it needs.
+//! The field arithmetic is in [`crate::x25519::ifma`], with its limb bounds. Table
+//! entries are fiat-crypto's tight elements; `2p - 2dxy` for a negative digit is below
+//! 2^52, so it can be a factor without a carry.
 //!
 //! Nothing here branches on or indexes by a value: the table scan reads every entry and
 //! keeps one with masks from vector compares.
 
 use core::arch::x86_64::{
-    __m256i, _mm256_add_epi64, _mm256_and_si256, _mm256_blend_epi32, _mm256_cmpeq_epi64,
-    _mm256_loadu_si256, _mm256_madd52hi_epu64, _mm256_madd52lo_epu64, _mm256_or_si256,
-    _mm256_permute4x64_epi64, _mm256_set1_epi64x, _mm256_setzero_si256, _mm256_slli_epi64,
-    _mm256_srli_epi64, _mm256_storeu_si256, _mm256_sub_epi64, _mm256_xor_si256,
+    __m256i, _mm256_and_si256, _mm256_cmpeq_epi64, _mm256_or_si256, _mm256_set1_epi64x,
+    _mm256_setzero_si256, _mm256_xor_si256,
 };
 
 use zeroize::Zeroize;
 
 use super::{DIGITS, Extended, HALF, Niels, WINDOW};
-use crate::x25519::field::{Fe, Loose};
+use crate::x25519::field::Fe;
+use crate::x25519::ifma::{
+    Ifma, Lanes, add, blend, carry, element, from_elements, from_second, load, mul, order, permute,
+    store, sub,
+};
 
-cpufeatures::new!(ifma_cpuid, "avx512ifma", "avx512vl");
-
-/// Proof that the CPU has AVX-512 IFMA and VL: a value exists only where it does.
-#[derive(Clone, Copy)]
-pub(super) struct Ifma {
-    _detected: (),
-}
-
-impl Ifma {
-    pub(super) fn detect() -> Option<Ifma> {
-        ifma_cpuid::get().then_some(Ifma { _detected: () })
-    }
-
-    /// `Σ digits_i 2^(WINDOW·i) · P` for the point `P` whose multiples `rows` holds.
-    pub(super) fn multiply(self, rows: &[Row], digits: &[i8; DIGITS]) -> Extended {
-        #[allow(unsafe_code)]
-        // SAFETY: `self` exists, so the CPU has AVX-512 IFMA and VL.
-        unsafe {
-            multiply(self, rows, digits)
-        }
+/// `Σ digits_i 2^(WINDOW·i) · P` for the point `P` whose multiples `rows` holds.
+pub(super) fn multiply(ifma: Ifma, rows: &[Row], digits: &[i8; DIGITS]) -> Extended {
+    #[allow(unsafe_code)]
+    // SAFETY: `ifma` exists, so the CPU has AVX-512 IFMA and VL.
+    unsafe {
+        multiply_with(ifma, rows, digits)
     }
 }
 
@@ -83,148 +60,6 @@ pub(super) fn entry(point: &Niels) -> Entry {
         point.xy2d.0,
     ];
     core::array::from_fn(|i| lanes[i % 4][i / 4])
-}
-
-/// Limb `k` of four field elements, one per 64-bit lane.
-#[derive(Clone, Copy)]
-struct Lanes([__m256i; 5]);
-
-/// The lanes of an entry (`identity` too is laid out that way).
-#[target_feature(enable = "avx512ifma,avx512vl")]
-#[inline]
-fn load(entry: &Entry) -> Lanes {
-    Lanes(core::array::from_fn(|k| {
-        #[allow(unsafe_code)]
-        // SAFETY: `entry` has 20 `u64`s, so the four from `4k` (k < 5) are in bounds; the
-        // load is unaligned.
-        unsafe {
-            _mm256_loadu_si256(entry.as_ptr().add(4 * k).cast())
-        }
-    }))
-}
-
-#[target_feature(enable = "avx512ifma,avx512vl")]
-#[inline]
-fn store(lanes: Lanes) -> Entry {
-    let mut out = [0u64; 20];
-    for (k, limb) in lanes.0.iter().enumerate() {
-        #[allow(unsafe_code)]
-        // SAFETY: as in `load`, into `out`.
-        unsafe {
-            _mm256_storeu_si256(out.as_mut_ptr().add(4 * k).cast(), *limb);
-        };
-    }
-    out
-}
-
-/// The `_mm256_permute4x64_epi64` control that puts lane `order[l]` into lane `l`.
-const fn order(order: [i32; 4]) -> i32 {
-    order[0] | (order[1] << 2) | (order[2] << 4) | (order[3] << 6)
-}
-
-/// The `_mm256_blend_epi32` control that takes the marked 64-bit lanes from the second
-/// operand.
-const fn from_second(lanes: [bool; 4]) -> i32 {
-    let mut control = 0;
-    let mut l = 0;
-    while l < 4 {
-        if lanes[l] {
-            control |= 0b11 << (2 * l);
-        }
-        l += 1;
-    }
-    control
-}
-
-#[target_feature(enable = "avx512ifma,avx512vl")]
-#[inline]
-fn permute<const ORDER: i32>(v: Lanes) -> Lanes {
-    Lanes(v.0.map(|limb| _mm256_permute4x64_epi64::<ORDER>(limb)))
-}
-
-#[target_feature(enable = "avx512ifma,avx512vl")]
-#[inline]
-fn blend<const FROM_SECOND: i32>(a: Lanes, b: Lanes) -> Lanes {
-    Lanes(core::array::from_fn(|k| {
-        _mm256_blend_epi32::<FROM_SECOND>(a.0[k], b.0[k])
-    }))
-}
-
-/// `a + b`, limb by limb, without carrying.
-#[target_feature(enable = "avx512ifma,avx512vl")]
-#[inline]
-fn add(a: Lanes, b: Lanes) -> Lanes {
-    Lanes(core::array::from_fn(|k| _mm256_add_epi64(a.0[k], b.0[k])))
-}
-
-/// `a + 2p - b`, limb by limb, without carrying; `b`'s limbs must be at most 2^52 - 38.
-#[target_feature(enable = "avx512ifma,avx512vl")]
-#[inline]
-fn sub(a: Lanes, b: Lanes) -> Lanes {
-    // p = (2^51 - 19) + (2^51 - 1)(2^51 + 2^102 + 2^153 + 2^204).
-    const TWO_P: [i64; 5] = [
-        (1 << 52) - 38,
-        (1 << 52) - 2,
-        (1 << 52) - 2,
-        (1 << 52) - 2,
-        (1 << 52) - 2,
-    ];
-    Lanes(core::array::from_fn(|k| {
-        let biased = _mm256_add_epi64(a.0[k], _mm256_set1_epi64x(TWO_P[k]));
-        _mm256_sub_epi64(biased, b.0[k])
-    }))
-}
-
-/// The same value with limbs below 2^51 + 2^17, for limbs below 2^63: each limb keeps
-/// its low 51 bits and passes the rest to the next, the last to the first times 19
-/// (2^255 = 19 mod p). All limbs carry at once, so this is one round, not a chain.
-#[target_feature(enable = "avx512ifma,avx512vl")]
-#[inline]
-fn carry(v: Lanes) -> Lanes {
-    let low = _mm256_set1_epi64x((1 << 51) - 1);
-    let c: [__m256i; 5] = v.0.map(|limb| _mm256_srli_epi64::<51>(limb));
-    Lanes(core::array::from_fn(|k| {
-        let kept = _mm256_and_si256(v.0[k], low);
-        if k == 0 {
-            // c_4 < 2^12, so 19 c_4 is exact in the low 52 bits of the product.
-            _mm256_madd52lo_epu64(kept, c[4], _mm256_set1_epi64x(19))
-        } else {
-            _mm256_add_epi64(kept, c[k - 1])
-        }
-    }))
-}
-
-/// `19 v`, for `v` below 2^59.
-#[target_feature(enable = "avx512ifma,avx512vl")]
-#[inline]
-fn times_19(v: __m256i) -> __m256i {
-    let v3 = _mm256_add_epi64(v, _mm256_slli_epi64::<1>(v));
-    _mm256_add_epi64(v3, _mm256_slli_epi64::<4>(v))
-}
-
-/// `a ⊙ b`, lane by lane, carried; every limb of both below 2^52.
-#[target_feature(enable = "avx512ifma,avx512vl")]
-#[inline]
-fn mul(a: Lanes, b: Lanes) -> Lanes {
-    // The product a_i b_j (below 2^104) weighs 2^(51(i+j)). Its low 52 bits go to limb
-    // i + j of `low`; its high part weighs 2^52 = 2 · 2^51 more and goes to limb i + j + 1
-    // of `high`, doubled below. Each limb sums at most five halves: below 5 · 2^52.
-    let zero = _mm256_setzero_si256();
-    let mut low = [zero; 10];
-    let mut high = [zero; 10];
-    for i in 0..5 {
-        for j in 0..5 {
-            low[i + j] = _mm256_madd52lo_epu64(low[i + j], a.0[i], b.0[j]);
-            high[i + j + 1] = _mm256_madd52hi_epu64(high[i + j + 1], a.0[i], b.0[j]);
-        }
-    }
-    // z_k = low_k + 2 high_k < 15 · 2^52 < 2^56. Limb k + 5 weighs 2^255 = 19 times limb
-    // k, so the result's limb k is z_k + 19 z_(k+5) < 20 · 2^56 < 2^61: carry handles it.
-    let z: [__m256i; 10] =
-        core::array::from_fn(|k| _mm256_add_epi64(low[k], _mm256_slli_epi64::<1>(high[k])));
-    carry(Lanes(core::array::from_fn(|k| {
-        _mm256_add_epi64(z[k], times_19(z[k + 5]))
-    })))
 }
 
 /// `(E, H, G, F)` to the point `(EF : HG : GF : EH)`.
@@ -327,11 +162,10 @@ fn select(row: &Row, digit: i8) -> Lanes {
     }))
 }
 
-/// The multiplication itself; see [`Ifma::multiply`].
+/// The multiplication itself; see [`multiply`].
 #[target_feature(enable = "avx512ifma,avx512vl")]
-fn multiply(_: Ifma, rows: &[Row], digits: &[i8; DIGITS]) -> Extended {
-    let identity = [Fe::ZERO.0, Fe::ONE.0, Fe::ONE.0, Fe::ZERO.0];
-    let mut acc = load(&core::array::from_fn(|i| identity[i % 4][i / 4]));
+fn multiply_with(_: Ifma, rows: &[Row], digits: &[i8; DIGITS]) -> Extended {
+    let mut acc = from_elements([Fe::ZERO, Fe::ONE, Fe::ONE, Fe::ZERO]);
     for (row, pair) in rows.iter().zip(digits.chunks_exact(2)) {
         acc = add_entry(acc, select(row, pair[1]));
     }
@@ -341,14 +175,12 @@ fn multiply(_: Ifma, rows: &[Row], digits: &[i8; DIGITS]) -> Extended {
     for (row, pair) in rows.iter().zip(digits.chunks_exact(2)) {
         acc = add_entry(acc, select(row, pair[0]));
     }
-    // Every limb is below 2^51 + 2^15 after a multiplication: a loose element.
     let mut limbs = store(acc);
-    let lane = |l: usize| Loose::from_limbs(core::array::from_fn(|k| limbs[4 * k + l])).carry();
     let point = Extended {
-        x: lane(0),
-        y: lane(1),
-        z: lane(2),
-        t: lane(3),
+        x: element(&limbs, 0),
+        y: element(&limbs, 1),
+        z: element(&limbs, 2),
+        t: element(&limbs, 3),
     };
     limbs.zeroize();
     point
@@ -361,72 +193,9 @@ mod tests {
 
     use subtle::ConstantTimeEq;
 
-    use super::super::{Portable, affine_multiples, multiply_with};
+    use super::super::{Portable, affine_multiples};
     use super::*;
-
-    /// The CPU's IFMA, or `None` with a note that the tests below did not run.
-    fn ifma() -> Option<Ifma> {
-        let ifma = Ifma::detect();
-        if ifma.is_none() {
-            std::eprintln!("skipped: this CPU has no AVX-512 IFMA");
-        }
-        ifma
-    }
-
-    /// A splitmix64 step: reproducible pseudo-random words.
-    fn next(state: &mut u64) -> u64 {
-        *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = *state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// Limbs below 2^52, the multiplication's bound, often at its extremes.
-    fn factor(state: &mut u64) -> [u64; 5] {
-        core::array::from_fn(|_| match next(state) % 4 {
-            0 => (1 << 52) - 1,
-            1 => next(state) % 64,
-            _ => next(state) >> 12,
-        })
-    }
-
-    fn interleave(lanes: [[u64; 5]; 4]) -> Entry {
-        core::array::from_fn(|i| lanes[i % 4][i / 4])
-    }
-
-    fn lane(entry: &Entry, l: usize) -> [u64; 5] {
-        core::array::from_fn(|k| entry[4 * k + l])
-    }
-
-    fn canonical(limbs: [u64; 5]) -> [u8; 32] {
-        Loose::from_limbs(limbs).carry().to_bytes()
-    }
-
-    #[test]
-    fn mul_matches_fiat_crypto_up_to_the_limb_bound() {
-        let Some(_ifma) = ifma() else { return };
-        let mut state = 1;
-        for round in 0..4000 {
-            let a: [[u64; 5]; 4] = core::array::from_fn(|_| factor(&mut state));
-            let mut b: [[u64; 5]; 4] = core::array::from_fn(|_| factor(&mut state));
-            if round == 0 {
-                b = [[(1 << 52) - 1; 5]; 4];
-            }
-            // SAFETY: `ifma()` found AVX-512 IFMA and VL.
-            let product = unsafe { store(mul(load(&interleave(a)), load(&interleave(b)))) };
-            for l in 0..4 {
-                let got = lane(&product, l);
-                assert!(got.iter().all(|&limb| limb < (1 << 51) + (1 << 15)));
-                let expected = Loose::from_limbs(a[l]).mul(Loose::from_limbs(b[l]));
-                assert_eq!(
-                    canonical(got),
-                    expected.to_bytes(),
-                    "round {round} lane {l}"
-                );
-            }
-        }
-    }
+    use crate::x25519::ifma::tests::{ifma, next};
 
     #[test]
     fn select_picks_the_entry_of_the_digit() {
@@ -461,7 +230,7 @@ mod tests {
                 let got = unsafe { store(select(&row, digit)) };
                 for (l, expected) in expected.iter().enumerate() {
                     assert_eq!(
-                        canonical(lane(&got, l)),
+                        element(&got, l).to_bytes(),
                         expected.to_bytes(),
                         "row {row_index} digit {digit} lane {l}"
                     );
@@ -501,8 +270,8 @@ mod tests {
                     }
                 }),
             };
-            let got = ifma.multiply(&lanes, &digits);
-            let expected = multiply_with(Portable, &limbs, &digits);
+            let got = multiply(ifma, &lanes, &digits);
+            let expected = super::super::multiply_with(Portable, &limbs, &digits);
             // Equal as projective points: X1 Z2 = X2 Z1 and Y1 Z2 = Y2 Z1.
             let same_x = got.x.mul(expected.z).ct_eq(&expected.x.mul(got.z));
             let same_y = got.y.mul(expected.z).ct_eq(&expected.y.mul(got.z));
