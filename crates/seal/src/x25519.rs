@@ -2,14 +2,19 @@
 //! ignored, and every small-order point refused.
 //!
 //! Two backends compute the same function: AWS-LC's (feature `aws-lc`, the default) and
-//! the portable curve25519-dalek one. [`RecipientTable`] is a third way to compute
-//! `X25519(k, u)` for a fixed `u`, used by [`Recipient`](crate::Recipient).
+//! the portable curve25519-dalek one. With the `simd` feature on an `x86_64` CPU with
+//! AVX-512 IFMA (checked at run time), `X25519(k, u)` takes our own ladder instead,
+//! four field elements at a time: measured about 1.4 times as fast as AWS-LC's on AMD
+//! Zen 4. [`RecipientTable`] is another way to compute `X25519(k, u)` for a fixed `u`,
+//! used by [`Recipient`](crate::Recipient).
 
 #[cfg(feature = "aws-lc")]
 mod aws_lc;
 mod field;
 #[cfg(all(feature = "simd", target_arch = "x86_64"))]
 mod ifma;
+#[cfg(all(feature = "simd", target_arch = "x86_64"))]
+mod ladder;
 // Compiled with `aws-lc` too, for the tests that compare the two backends.
 #[cfg(any(test, not(feature = "aws-lc")))]
 mod portable;
@@ -95,6 +100,10 @@ pub(crate) fn public_from_secret(secret: &[u8; 32]) -> [u8; 32] {
 /// the large prime factor of both the curve's and the twist's order, so `[8k]u` is
 /// the identity only if `u` has order dividing 8.
 pub(crate) fn diffie_hellman(secret: &[u8; 32], u: &[u8; 32]) -> Zeroizing<[u8; 32]> {
+    #[cfg(all(feature = "simd", target_arch = "x86_64"))]
+    if let Some(ifma) = ifma::Ifma::detect() {
+        return ladder::diffie_hellman(ifma, secret, u);
+    }
     backend::diffie_hellman(secret, u)
 }
 
@@ -181,8 +190,16 @@ mod tests {
         for u in crafted_points(&mut rng) {
             let secret = random_bytes(&mut rng);
             let ours = diffie_hellman(&secret, &u);
+            // Every implementation this build has, whichever `diffie_hellman` picked.
             let portable = portable::diffie_hellman(&secret, &u);
             assert_eq!(*ours, *portable, "backends differ for u = {u:02x?}");
+            let backend = backend::diffie_hellman(&secret, &u);
+            assert_eq!(*ours, *backend, "backends differ for u = {u:02x?}");
+            #[cfg(all(feature = "simd", target_arch = "x86_64"))]
+            if let Some(ifma) = ifma::Ifma::detect() {
+                let ladder = ladder::diffie_hellman(ifma, &secret, &u);
+                assert_eq!(*ours, *ladder, "IFMA ladder, u = {u:02x?}");
+            }
             if let Some(expected) = sodium_dh(&secret, &u) {
                 assert_eq!(*ours, expected, "u = {u:02x?}");
             } else {
