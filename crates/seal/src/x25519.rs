@@ -107,20 +107,6 @@ pub(crate) fn diffie_hellman(secret: &[u8; 32], u: &[u8; 32]) -> Zeroizing<[u8; 
     backend::diffie_hellman(secret, u)
 }
 
-/// `(X25519(secret, 9), X25519(secret, u))`: an ephemeral public key and its shared
-/// secret with `u`, as a seal needs them. With AVX-512 IFMA, two ladders in step that
-/// share their last inversion; elsewhere [`public_from_secret`] and [`diffie_hellman`].
-pub(crate) fn public_and_shared(
-    secret: &[u8; 32],
-    u: &[u8; 32],
-) -> ([u8; 32], Zeroizing<[u8; 32]>) {
-    #[cfg(all(feature = "simd", target_arch = "x86_64"))]
-    if let Some(ifma) = ifma::Ifma::detect() {
-        return ladder::public_and_shared(ifma, secret, u);
-    }
-    (public_from_secret(secret), diffie_hellman(secret, u))
-}
-
 /// Whether a shared secret is all zeros, in constant time.
 pub(crate) fn is_zero(shared: &[u8; 32]) -> bool {
     shared.ct_eq(&[0u8; 32]).into()
@@ -209,12 +195,6 @@ mod tests {
             assert_eq!(*ours, *portable, "backends differ for u = {u:02x?}");
             let backend = backend::diffie_hellman(&secret, &u);
             assert_eq!(*ours, *backend, "backends differ for u = {u:02x?}");
-            let (public, shared) = public_and_shared(&secret, &u);
-            assert_eq!(public, sodium_public(&secret), "public key, u = {u:02x?}");
-            assert_eq!(
-                *shared, *ours,
-                "shared secret beside the public key, u = {u:02x?}"
-            );
             #[cfg(all(feature = "simd", target_arch = "x86_64"))]
             if let Some(ifma) = ifma::Ifma::detect() {
                 let ladder = ladder::diffie_hellman(ifma, &secret, &u);
