@@ -128,9 +128,9 @@ impl PublicKey {
     }
 
     pub(crate) fn seal_with_ephemeral(&self, ephemeral: &[u8; 32], msg: &[u8]) -> Vec<u8> {
-        let epk = x25519::public_from_secret(ephemeral);
         // `from_bytes` refused every point for which the shared secret is zero.
-        let key = sealed_box::box_key(&x25519::diffie_hellman(ephemeral, &self.0));
+        let (epk, shared) = x25519::public_and_shared(ephemeral, &self.0);
+        let key = sealed_box::box_key(&shared);
         sealed_box::assemble(&epk, &self.0, &key, msg)
     }
 }

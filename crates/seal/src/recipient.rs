@@ -147,9 +147,9 @@ impl Recipient {
             .chunks(INVERSION_BATCH)
             .zip(msgs.chunks(INVERSION_BATCH))
         {
-            let shared = table.diffie_hellman_many(ephemerals);
-            for ((ephemeral, msg), shared) in ephemerals.iter().zip(msgs).zip(&shared) {
-                sealed.push(self.seal_with_shared(ephemeral, shared, msg.as_ref()));
+            let keys = x25519::public_and_shared_many(table, ephemerals);
+            for ((epk, shared), msg) in keys.iter().zip(msgs) {
+                sealed.push(self.seal_with_keys(epk, shared, msg.as_ref()));
             }
         }
         sealed
@@ -204,18 +204,17 @@ impl Recipient {
     }
 
     fn seal_with_ephemeral(&self, ephemeral: &[u8; 32], msg: &[u8]) -> Vec<u8> {
-        let shared = match &self.table {
-            Some(table) => table.diffie_hellman(ephemeral),
-            None => x25519::diffie_hellman(ephemeral, self.public_key.as_bytes()),
+        let (epk, shared) = match &self.table {
+            Some(table) => x25519::public_and_shared_through(table, ephemeral),
+            None => x25519::public_and_shared(ephemeral, self.public_key.as_bytes()),
         };
-        self.seal_with_shared(ephemeral, &shared, msg)
+        self.seal_with_keys(&epk, &shared, msg)
     }
 
-    /// The box for `msg` from the ephemeral secret and its shared secret with us.
-    fn seal_with_shared(&self, ephemeral: &[u8; 32], shared: &[u8; 32], msg: &[u8]) -> Vec<u8> {
-        let epk = x25519::public_from_secret(ephemeral);
+    /// The box for `msg` from the ephemeral public key and its shared secret with us.
+    fn seal_with_keys(&self, epk: &[u8; 32], shared: &[u8; 32], msg: &[u8]) -> Vec<u8> {
         let key = sealed_box::box_key(shared);
-        sealed_box::assemble(&epk, self.public_key.as_bytes(), &key, msg)
+        sealed_box::assemble(epk, self.public_key.as_bytes(), &key, msg)
     }
 }
 

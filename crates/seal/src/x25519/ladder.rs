@@ -14,13 +14,15 @@
 //!
 //! The conditional swap exchanges the lane pairs under a mask, and the scalar's bits are
 //! read at public positions: nothing branches on or indexes by the scalar. The final
-//! `x2 / z2` is fiat-crypto's inversion.
+//! `x2 / z2` is fiat-crypto's inversion, which a seal shares with its ephemeral public
+//! key's ([`super::fraction`]).
 
 use core::arch::x86_64::{_mm256_and_si256, _mm256_set1_epi64x, _mm256_xor_si256};
 
 use zeroize::Zeroizing;
 
 use super::field::Fe;
+use super::fraction::Fraction;
 use super::ifma::{
     Ifma, Lanes, add, blend, carry, element, from_elements, from_second, mul, order, permute,
     store, sub,
@@ -29,6 +31,11 @@ use super::ifma::{
 /// `X25519(secret, u)`: clamps `secret` as X25519 does, ignores the top bit of `u` and
 /// reduces it modulo p; all zeros exactly when `u` has small order.
 pub(super) fn diffie_hellman(ifma: Ifma, secret: &[u8; 32], u: &[u8; 32]) -> Zeroizing<[u8; 32]> {
+    fraction(ifma, secret, u).value()
+}
+
+/// [`diffie_hellman`] before its inversion: `x2 / z2` of the final state.
+pub(super) fn fraction(ifma: Ifma, secret: &[u8; 32], u: &[u8; 32]) -> Fraction {
     #[allow(unsafe_code)]
     // SAFETY: `ifma` exists, so the CPU has AVX-512 IFMA and VL.
     unsafe {
@@ -105,7 +112,7 @@ fn step(state: Lanes, u: Lanes, a24: Lanes) -> Lanes {
 
 /// The ladder itself; see [`diffie_hellman`].
 #[target_feature(enable = "avx512ifma,avx512vl")]
-fn ladder(_: Ifma, secret: &[u8; 32], u: &[u8; 32]) -> Zeroizing<[u8; 32]> {
+fn ladder(_: Ifma, secret: &[u8; 32], u: &[u8; 32]) -> Fraction {
     let mut scalar = Zeroizing::new(*secret);
     scalar[0] &= 0xf8;
     scalar[31] &= 0x7f;
@@ -124,8 +131,7 @@ fn ladder(_: Ifma, secret: &[u8; 32], u: &[u8; 32]) -> Zeroizing<[u8; 32]> {
     }
     state = conditional_swap(state, swap);
     let limbs = Zeroizing::new(store(state));
-    let (x2, z2) = (element(&limbs, 0), element(&limbs, 1));
-    Zeroizing::new(x2.mul(z2.invert()).to_bytes())
+    Fraction::new(element(&limbs, 0), element(&limbs, 1))
 }
 
 #[cfg(test)]

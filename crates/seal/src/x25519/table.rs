@@ -29,10 +29,11 @@
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
-use subtle::{ConditionallySelectable, ConstantTimeEq};
+use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, Zeroizing};
 
 use super::field::Fe;
+use super::fraction::{self, Fraction};
 
 #[cfg(all(feature = "simd", target_arch = "x86_64"))]
 mod ifma;
@@ -135,6 +136,7 @@ impl Extended {
     }
 
     /// The Montgomery `u = (1 + y)/(1 - y) = (Z + Y)/(Z - Y)`; zero for the identity.
+    #[cfg(test)]
     fn to_montgomery_u(self) -> [u8; 32] {
         let (numerator, denominator) = self.montgomery_fraction();
         numerator.mul(denominator.invert()).to_bytes()
@@ -387,34 +389,23 @@ impl RecipientTable {
     /// `X25519(secret, u)` for the `u` this table was built for: clamps `secret` as
     /// X25519 does, and runs in time independent of it.
     pub(crate) fn diffie_hellman(&self, secret: &[u8; 32]) -> Zeroizing<[u8; 32]> {
-        let mut point = self.multiply(secret);
-        let shared = Zeroizing::new(point.to_montgomery_u());
-        point.zeroize();
-        shared
+        self.fraction(secret).value()
     }
 
     /// [`Self::diffie_hellman`] for each of `secrets`, with one field inversion for all
     /// of them (Montgomery's trick) instead of one each: about a quarter of the work of
     /// a multiplication saved per secret.
     pub(crate) fn diffie_hellman_many(&self, secrets: &[[u8; 32]]) -> Vec<Zeroizing<[u8; 32]>> {
-        // u = (Z + Y)/(Z - Y). The identity (Z = Y, which no public key gives) has u = 0:
-        // its denominator becomes 1 so that it does not spoil the others' inverses.
-        let mut numerators = Zeroizing::new(Vec::with_capacity(secrets.len()));
-        let mut denominators = Zeroizing::new(Vec::with_capacity(secrets.len()));
-        for secret in secrets {
-            let mut point = self.multiply(secret);
-            let (numerator, denominator) = point.montgomery_fraction();
-            let identity = denominator.ct_eq(&Fe::ZERO);
-            numerators.push(Fe::conditional_select(&numerator, &Fe::ZERO, identity));
-            denominators.push(Fe::conditional_select(&denominator, &Fe::ONE, identity));
-            point.zeroize();
-        }
-        let inverses = batch_invert(denominators.iter().copied());
-        numerators
-            .iter()
-            .zip(inverses.iter())
-            .map(|(numerator, inverse)| Zeroizing::new(numerator.mul(*inverse).to_bytes()))
-            .collect()
+        let fractions: Vec<Fraction> = secrets.iter().map(|s| self.fraction(s)).collect();
+        fraction::values(&fractions)
+    }
+
+    /// [`Self::diffie_hellman`] before its inversion: `u = (Z + Y)/(Z - Y)` of `[k]P`.
+    pub(super) fn fraction(&self, secret: &[u8; 32]) -> Fraction {
+        let mut point = self.multiply(secret);
+        let (numerator, denominator) = point.montgomery_fraction();
+        point.zeroize();
+        Fraction::new(numerator, denominator)
     }
 
     /// `[k]P` for the clamped `secret`, in constant time; with AVX-512 IFMA or the AVX2
@@ -481,7 +472,7 @@ fn affine_multiples(u: &[u8; 32]) -> Option<Vec<Niels>> {
             base = base.double();
         }
     }
-    let z_inverses = batch_invert(points.iter().map(|p| p.z));
+    let z_inverses = fraction::invert_all(points.iter().map(|p| p.z));
     Some(
         points
             .iter()
@@ -520,28 +511,6 @@ fn edwards_from_montgomery(u: Fe) -> Option<Extended> {
         z: Fe::ONE,
         t: x.mul(y),
     })
-}
-
-/// Inverts every element with one inversion (Montgomery's trick); zeros are not allowed.
-/// The products may be secret: everything is wiped when dropped.
-fn batch_invert(elements: impl ExactSizeIterator<Item = Fe>) -> Zeroizing<Vec<Fe>> {
-    let mut prefix = Zeroizing::new(Vec::with_capacity(elements.len()));
-    let mut elems = Zeroizing::new(Vec::with_capacity(elements.len()));
-    let mut running = Fe::ONE;
-    for element in elements {
-        prefix.push(running);
-        running = running.mul(element);
-        elems.push(element);
-    }
-    let mut inverse = running.invert();
-    let mut out = Zeroizing::new(alloc::vec![Fe::ZERO; elems.len()]);
-    for i in (0..elems.len()).rev() {
-        out[i] = inverse.mul(prefix[i]);
-        inverse = inverse.mul(elems[i]);
-    }
-    running.zeroize();
-    inverse.zeroize();
-    out
 }
 
 /// The clamped scalar (`k[0] &= 248; k[31] &= 127; k[31] |= 64`) as [`DIGITS`] signed
