@@ -163,15 +163,17 @@ fn fmt_time(ns: f64) -> String {
 }
 
 fn configuration() -> String {
-    let x25519 = if cfg!(feature = "aws-lc") {
-        "AWS-LC (s2n-bignum)"
-    } else {
-        "curve25519-dalek (portable)"
+    let ifma = std::arch::is_x86_feature_detected!("avx512ifma")
+        && std::arch::is_x86_feature_detected!("avx512vl");
+    let x25519 = match (cfg!(feature = "simd") && ifma, cfg!(feature = "aws-lc")) {
+        (true, _) => "four-way AVX-512 IFMA ladder and base-point table",
+        (false, true) => "AWS-LC (s2n-bignum)",
+        (false, false) => "curve25519-dalek (portable)",
     };
-    let avx2 = if std::arch::is_x86_feature_detected!("avx2") {
-        "AVX2 available"
-    } else {
-        "no AVX2"
+    let avx2 = match (std::arch::is_x86_feature_detected!("avx2"), ifma) {
+        (_, true) => "AVX2 and AVX-512 IFMA available",
+        (true, false) => "AVX2 available",
+        (false, false) => "no AVX2",
     };
     let salsa = if cfg!(feature = "simd") {
         "Salsa20 eight blocks at a time with AVX2 (AVX-512VL rotate) where available"
