@@ -16,6 +16,7 @@ mod fraction;
 mod ifma;
 #[cfg(all(feature = "simd", target_arch = "x86_64"))]
 mod ladder;
+mod montgomery;
 // Compiled with `aws-lc` too, for the tests that compare the two backends.
 #[cfg(any(test, not(feature = "aws-lc")))]
 mod portable;
@@ -110,14 +111,17 @@ pub(crate) fn diffie_hellman(secret: &[u8; 32], u: &[u8; 32]) -> Zeroizing<[u8; 
     backend::diffie_hellman(secret, u)
 }
 
-/// A table of the base point, for ephemeral public keys on CPUs with AVX-512 IFMA, where
-/// a table multiplication and a share of an inversion beat AWS-LC's fixed-base
-/// multiplication: built once per process on first use (about 0.15 ms, 65 KiB).
-/// `None` elsewhere, and without `std` (which has the lock).
-#[cfg(all(feature = "std", feature = "simd", target_arch = "x86_64"))]
+/// A table of the base point for ephemeral public keys, where a table multiplication
+/// sharing its inversion with the shared secret beats the backend's fixed-base
+/// multiplication: on CPUs with AVX-512 IFMA, and in builds without AWS-LC. Built once
+/// per process on first use (about 0.15 ms, 52 or 65 KiB). `None` elsewhere, and
+/// without `std` (which has the lock).
+#[cfg(feature = "std")]
 fn base_table() -> Option<&'static RecipientTable> {
     static TABLE: std::sync::OnceLock<Option<RecipientTable>> = std::sync::OnceLock::new();
-    ifma::Ifma::detect()?;
+    if cfg!(feature = "aws-lc") && !has_ifma() {
+        return None;
+    }
     TABLE
         .get_or_init(|| {
             let mut base_point = [0; 32];
@@ -127,25 +131,47 @@ fn base_table() -> Option<&'static RecipientTable> {
         .as_ref()
 }
 
-#[cfg(not(all(feature = "std", feature = "simd", target_arch = "x86_64")))]
+#[cfg(not(feature = "std"))]
 fn base_table() -> Option<&'static RecipientTable> {
     None
 }
 
+/// Whether the IFMA code runs here.
+#[cfg(feature = "std")]
+fn has_ifma() -> bool {
+    #[cfg(all(feature = "simd", target_arch = "x86_64"))]
+    if ifma::Ifma::detect().is_some() {
+        return true;
+    }
+    false
+}
+
+/// `X25519(secret, u)` before its inversion, by the fastest ladder here.
+#[cfg_attr(not(feature = "std"), allow(dead_code))]
+fn ladder_fraction(secret: &[u8; 32], u: &[u8; 32]) -> fraction::Fraction {
+    #[cfg(all(feature = "simd", target_arch = "x86_64"))]
+    if let Some(ifma) = ifma::Ifma::detect() {
+        return ladder::fraction(ifma, secret, u);
+    }
+    montgomery::fraction(secret, u)
+}
+
 /// `(X25519(secret, 9), X25519(secret, u))`: an ephemeral public key and its shared
-/// secret with `u`, as a seal needs them. With AVX-512 IFMA, the base table and the
-/// ladder share one inversion; elsewhere [`public_from_secret`] and [`diffie_hellman`].
+/// secret with `u`, as a seal needs them. With a base table ([`base_table`]), a ladder
+/// and the table share one inversion; elsewhere [`public_from_secret`] and
+/// [`diffie_hellman`].
 pub(crate) fn public_and_shared(
     secret: &[u8; 32],
     u: &[u8; 32],
 ) -> ([u8; 32], Zeroizing<[u8; 32]>) {
-    #[cfg(all(feature = "simd", target_arch = "x86_64"))]
-    if let (Some(ifma), Some(base)) = (ifma::Ifma::detect(), base_table()) {
-        let (public, shared) =
-            fraction::values_of_two(&base.fraction(secret), &ladder::fraction(ifma, secret, u));
-        return (*public, shared);
+    match base_table() {
+        Some(base) => {
+            let (public, shared) =
+                fraction::values_of_two(&base.fraction(secret), &ladder_fraction(secret, u));
+            (*public, shared)
+        }
+        None => (public_from_secret(secret), diffie_hellman(secret, u)),
     }
-    (public_from_secret(secret), diffie_hellman(secret, u))
 }
 
 /// [`public_and_shared`] for the `u` of `table`.
@@ -272,6 +298,8 @@ mod tests {
             assert_eq!(*ours, *portable, "backends differ for u = {u:02x?}");
             let backend = backend::diffie_hellman(&secret, &u);
             assert_eq!(*ours, *backend, "backends differ for u = {u:02x?}");
+            let fiat_ladder = montgomery::fraction(&secret, &u).value();
+            assert_eq!(*ours, *fiat_ladder, "fiat-crypto ladder, u = {u:02x?}");
             // Beside the public key, with the inversion they may share.
             let public = sodium_public(&secret);
             let (with_public, shared) = public_and_shared(&secret, &u);
@@ -291,10 +319,19 @@ mod tests {
             if let Some(table) = RecipientTable::new(&u) {
                 assert_eq!(*table.diffie_hellman(&secret), *ours, "table, u = {u:02x?}");
                 let (with_public, shared) = public_and_shared_through(&table, &secret);
-                assert_eq!((with_public, *shared), (public, *ours), "table, u = {u:02x?}");
-                let [(with_public, shared)]: [_; 1] =
-                    public_and_shared_many(&table, &[secret]).try_into().unwrap();
-                assert_eq!((with_public, *shared), (public, *ours), "batch, u = {u:02x?}");
+                assert_eq!(
+                    (with_public, *shared),
+                    (public, *ours),
+                    "table, u = {u:02x?}"
+                );
+                let [(with_public, shared)]: [_; 1] = public_and_shared_many(&table, &[secret])
+                    .try_into()
+                    .unwrap();
+                assert_eq!(
+                    (with_public, *shared),
+                    (public, *ours),
+                    "batch, u = {u:02x?}"
+                );
             }
         }
     }
