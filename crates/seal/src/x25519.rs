@@ -2,11 +2,19 @@
 //! ignored, and every small-order point refused.
 //!
 //! Two backends compute the same function: AWS-LC's (feature `aws-lc`, the default) and
-//! the portable curve25519-dalek one. With the `simd` feature on an `x86_64` CPU with
-//! AVX-512 IFMA (checked at run time), `X25519(k, u)` takes our own ladder instead,
-//! four field elements at a time: measured about 1.4 times as fast as AWS-LC's on AMD
-//! Zen 4. [`RecipientTable`] is another way to compute `X25519(k, u)` for a fixed `u`,
-//! used by [`Recipient`](crate::Recipient).
+//! the portable curve25519-dalek one. Beside them:
+//!
+//! - with the `simd` feature on an `x86_64` CPU with AVX-512 IFMA (checked at run time),
+//!   [`ladder`] computes `X25519(k, u)` four field elements at a time, about 1.4 times as
+//!   fast as AWS-LC on AMD Zen 4;
+//! - [`RecipientTable`] computes `X25519(k, u)` for a fixed `u` from precomputed
+//!   multiples, for [`Recipient`](crate::Recipient), and for the base point when a seal
+//!   needs its ephemeral public key ([`base_table`]);
+//! - [`montgomery`] is RFC 7748's ladder on fiat-crypto's field, for seals in builds
+//!   without AWS-LC.
+//!
+//! A seal ends with two inversions, one per result; where both results come from our own
+//! code they share one ([`fraction`]).
 
 #[cfg(feature = "aws-lc")]
 mod aws_lc;
