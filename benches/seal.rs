@@ -165,7 +165,7 @@ fn fmt_time(ns: f64) -> String {
 fn configuration() -> String {
     let ifma = std::arch::is_x86_feature_detected!("avx512ifma")
         && std::arch::is_x86_feature_detected!("avx512vl");
-    let x25519 = match (cfg!(feature = "simd") && ifma, cfg!(feature = "aws-lc")) {
+    let x25519 = match (cfg!(feature = "ifma") && ifma, cfg!(feature = "aws-lc")) {
         (true, _) => "four-way AVX-512 IFMA ladder and base-point table",
         (false, true) => "AWS-LC (s2n-bignum)",
         (false, false) => "curve25519-dalek (portable)",

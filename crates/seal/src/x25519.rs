@@ -4,7 +4,7 @@
 //! Two backends compute the same function: AWS-LC's (feature `aws-lc`, the default) and
 //! the portable curve25519-dalek one. Beside them:
 //!
-//! - with the `simd` feature on an `x86_64` CPU with AVX-512 IFMA (checked at run time),
+//! - with the `ifma` feature on an `x86_64` CPU with AVX-512 IFMA (checked at run time),
 //!   [`ladder`] computes `X25519(k, u)` four field elements at a time, about 1.4 times as
 //!   fast as AWS-LC on AMD Zen 4;
 //! - [`RecipientTable`] computes `X25519(k, u)` for a fixed `u` from precomputed
@@ -20,9 +20,9 @@
 mod aws_lc;
 mod field;
 mod fraction;
-#[cfg(all(feature = "simd", target_arch = "x86_64"))]
+#[cfg(all(feature = "ifma", target_arch = "x86_64"))]
 mod ifma;
-#[cfg(all(feature = "simd", target_arch = "x86_64"))]
+#[cfg(all(feature = "ifma", target_arch = "x86_64"))]
 mod ladder;
 mod montgomery;
 // Compiled with `aws-lc` too, for the tests that compare the two backends.
@@ -112,7 +112,7 @@ pub(crate) fn public_from_secret(secret: &[u8; 32]) -> [u8; 32] {
 /// the large prime factor of both the curve's and the twist's order, so `[8k]u` is
 /// the identity only if `u` has order dividing 8.
 pub(crate) fn diffie_hellman(secret: &[u8; 32], u: &[u8; 32]) -> Zeroizing<[u8; 32]> {
-    #[cfg(all(feature = "simd", target_arch = "x86_64"))]
+    #[cfg(all(feature = "ifma", target_arch = "x86_64"))]
     if let Some(ifma) = ifma::Ifma::detect() {
         return ladder::diffie_hellman(ifma, secret, u);
     }
@@ -147,7 +147,7 @@ fn base_table() -> Option<&'static RecipientTable> {
 /// Whether the IFMA code runs here.
 #[cfg(feature = "std")]
 fn has_ifma() -> bool {
-    #[cfg(all(feature = "simd", target_arch = "x86_64"))]
+    #[cfg(all(feature = "ifma", target_arch = "x86_64"))]
     if ifma::Ifma::detect().is_some() {
         return true;
     }
@@ -157,7 +157,7 @@ fn has_ifma() -> bool {
 /// `X25519(secret, u)` before its inversion, by the fastest ladder here.
 #[cfg_attr(not(feature = "std"), allow(dead_code))]
 fn ladder_fraction(secret: &[u8; 32], u: &[u8; 32]) -> fraction::Fraction {
-    #[cfg(all(feature = "simd", target_arch = "x86_64"))]
+    #[cfg(all(feature = "ifma", target_arch = "x86_64"))]
     if let Some(ifma) = ifma::Ifma::detect() {
         return ladder::fraction(ifma, secret, u);
     }
@@ -312,7 +312,7 @@ mod tests {
             let public = sodium_public(&secret);
             let (with_public, shared) = public_and_shared(&secret, &u);
             assert_eq!((with_public, *shared), (public, *ours), "u = {u:02x?}");
-            #[cfg(all(feature = "simd", target_arch = "x86_64"))]
+            #[cfg(all(feature = "ifma", target_arch = "x86_64"))]
             if let Some(ifma) = ifma::Ifma::detect() {
                 let ladder = ladder::diffie_hellman(ifma, &secret, &u);
                 assert_eq!(*ours, *ladder, "IFMA ladder, u = {u:02x?}");

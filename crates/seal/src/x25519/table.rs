@@ -35,7 +35,7 @@ use zeroize::{Zeroize, Zeroizing};
 use super::field::Fe;
 use super::fraction::{self, Fraction};
 
-#[cfg(all(feature = "simd", target_arch = "x86_64"))]
+#[cfg(all(feature = "ifma", target_arch = "x86_64"))]
 mod ifma;
 
 /// A point in extended coordinates: `x = X/Z`, `y = Y/Z`, `T = XY/Z`.
@@ -350,7 +350,7 @@ enum Rows {
     /// For the portable and AVX2 multiplications.
     Limbs(Box<[Row]>),
     /// For AVX-512 IFMA, chosen when the table is built on a CPU that has it.
-    #[cfg(all(feature = "simd", target_arch = "x86_64"))]
+    #[cfg(all(feature = "ifma", target_arch = "x86_64"))]
     Lanes(super::ifma::Ifma, Box<[ifma::Row]>),
 }
 
@@ -362,7 +362,7 @@ impl RecipientTable {
     /// The rows are laid out for the fastest multiplication this CPU has.
     pub(crate) fn new(u: &[u8; 32]) -> Option<RecipientTable> {
         let points = affine_multiples(u)?;
-        #[cfg(all(feature = "simd", target_arch = "x86_64"))]
+        #[cfg(all(feature = "ifma", target_arch = "x86_64"))]
         if let Some(ifma) = super::ifma::Ifma::detect() {
             let rows = points
                 .chunks_exact(HALF)
@@ -413,7 +413,7 @@ impl RecipientTable {
     fn multiply(&self, secret: &[u8; 32]) -> Extended {
         let digits = Zeroizing::new(clamped_digits(secret));
         match &self.rows {
-            #[cfg(all(feature = "simd", target_arch = "x86_64"))]
+            #[cfg(all(feature = "ifma", target_arch = "x86_64"))]
             Rows::Lanes(ifma, rows) => ifma::multiply(*ifma, rows, &digits),
             Rows::Limbs(rows) => {
                 #[cfg(all(feature = "simd", target_arch = "x86_64"))]
@@ -678,7 +678,7 @@ mod tests {
     fn limb_rows(u: &[u8; 32]) -> Box<[Row]> {
         match RecipientTable::with_limbs(&affine_multiples(u).unwrap()).rows {
             Rows::Limbs(rows) => rows,
-            #[cfg(all(feature = "simd", target_arch = "x86_64"))]
+            #[cfg(all(feature = "ifma", target_arch = "x86_64"))]
             Rows::Lanes(..) => unreachable!("with_limbs lays out limbs"),
         }
     }
