@@ -172,6 +172,14 @@ impl Fe {
     }
 }
 
+#[cfg(test)]
+impl Fe {
+    /// The element `n`, for tests.
+    pub(super) const fn small(n: u64) -> Fe {
+        Fe([n, 0, 0, 0, 0])
+    }
+}
+
 impl Loose {
     /// An element from limbs computed elsewhere, which must be within fiat-crypto's
     /// loose bounds: each at most 3 · 2^51.
@@ -250,16 +258,12 @@ impl Zeroize for Fe {
 mod tests {
     use super::*;
 
-    fn small(n: u64) -> Fe {
-        Fe([n, 0, 0, 0, 0])
-    }
-
     #[test]
     fn constants_are_what_they_claim() {
         // d * 121666 = -121665
         assert_eq!(
-            Fe::D.mul(small(121_666)).to_bytes(),
-            small(121_665).neg().to_bytes()
+            Fe::D.mul(Fe::small(121_666)).to_bytes(),
+            Fe::small(121_665).neg().to_bytes()
         );
         assert_eq!(Fe::D.add(Fe::D).carry().to_bytes(), Fe::D2.to_bytes());
         assert_eq!(Fe::SQRT_M1.square().to_bytes(), Fe::ONE.neg().to_bytes());
@@ -271,11 +275,14 @@ mod tests {
         assert_eq!(x.mul(x.invert()).to_bytes(), Fe::ONE.to_bytes());
         assert_eq!(Fe::ZERO.invert().to_bytes(), [0; 32]);
         // 4/9 has the root ±2/3.
-        let (ok, r) = Fe::sqrt_ratio(small(4), small(9));
+        let (ok, r) = Fe::sqrt_ratio(Fe::small(4), Fe::small(9));
         assert!(bool::from(ok));
-        assert_eq!(r.square().mul(small(9)).to_bytes(), small(4).to_bytes());
+        assert_eq!(
+            r.square().mul(Fe::small(9)).to_bytes(),
+            Fe::small(4).to_bytes()
+        );
         // 2 is not a square modulo p (p = 5 mod 8).
-        let (ok, _) = Fe::sqrt_ratio(small(2), Fe::ONE);
+        let (ok, _) = Fe::sqrt_ratio(Fe::small(2), Fe::ONE);
         assert!(!bool::from(ok));
         // -1 is: the root is sqrt(-1) itself, up to sign.
         let (ok, r) = Fe::sqrt_ratio(Fe::ONE.neg(), Fe::ONE);
@@ -289,8 +296,14 @@ mod tests {
         let mut p_plus_5 = [0xff; 32];
         p_plus_5[0] = 0xf2;
         p_plus_5[31] = 0x7f;
-        assert_eq!(Fe::from_bytes(&p_plus_5).to_bytes(), small(5).to_bytes());
+        assert_eq!(
+            Fe::from_bytes(&p_plus_5).to_bytes(),
+            Fe::small(5).to_bytes()
+        );
         p_plus_5[31] = 0xff;
-        assert_eq!(Fe::from_bytes(&p_plus_5).to_bytes(), small(5).to_bytes());
+        assert_eq!(
+            Fe::from_bytes(&p_plus_5).to_bytes(),
+            Fe::small(5).to_bytes()
+        );
     }
 }

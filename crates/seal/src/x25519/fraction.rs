@@ -90,30 +90,26 @@ pub(super) fn invert_all(elements: impl ExactSizeIterator<Item = Fe>) -> Zeroizi
 mod tests {
     use super::*;
 
-    fn small(n: u64) -> Fe {
-        Fe([n, 0, 0, 0, 0])
-    }
-
     #[test]
     fn shared_inversions_give_each_value() {
         // 3/7, 5/11, 0/0 (the identity: 0) and 2/1.
         let fractions = [
-            Fraction::new(small(3), small(7)),
-            Fraction::new(small(5), small(11)),
-            Fraction::new(small(4), Fe::ZERO),
-            Fraction::new(small(2), Fe::ONE),
+            Fraction::new(Fe::small(3), Fe::small(7)),
+            Fraction::new(Fe::small(5), Fe::small(11)),
+            Fraction::new(Fe::small(4), Fe::ZERO),
+            Fraction::new(Fe::small(2), Fe::ONE),
         ];
         let each: Vec<[u8; 32]> = fractions.iter().map(|f| *f.value()).collect();
         assert_eq!(
-            small(7).mul(Fe::from_bytes(&each[0])).to_bytes(),
-            small(3).to_bytes()
+            Fe::small(7).mul(Fe::from_bytes(&each[0])).to_bytes(),
+            Fe::small(3).to_bytes()
         );
         assert_eq!(
-            small(11).mul(Fe::from_bytes(&each[1])).to_bytes(),
-            small(5).to_bytes()
+            Fe::small(11).mul(Fe::from_bytes(&each[1])).to_bytes(),
+            Fe::small(5).to_bytes()
         );
         assert_eq!(each[2], [0; 32]);
-        assert_eq!(each[3], small(2).to_bytes());
+        assert_eq!(each[3], Fe::small(2).to_bytes());
         let together: Vec<[u8; 32]> = values(&fractions).iter().map(|v| **v).collect();
         assert_eq!(together, each);
         for (a, b) in [(0, 1), (0, 2), (2, 3)] {

@@ -187,6 +187,13 @@ pub(super) fn mul(a: Lanes, b: Lanes) -> Lanes {
     })))
 }
 
+/// Zero in every lane.
+#[target_feature(enable = "avx512ifma,avx512vl")]
+#[inline]
+pub(super) fn zero() -> Lanes {
+    Lanes([_mm256_setzero_si256(); 5])
+}
+
 /// Four field elements, one per lane.
 #[target_feature(enable = "avx512ifma,avx512vl")]
 #[inline]

@@ -25,7 +25,7 @@ use super::field::Fe;
 use super::fraction::Fraction;
 use super::ifma::{
     Ifma, Lanes, add, blend, carry, element, from_elements, from_second, mul, order, permute,
-    store, sub,
+    store, sub, zero,
 };
 
 /// `X25519(secret, u)`: clamps `secret` as X25519 does, ignores the top bit of `u` and
@@ -70,7 +70,7 @@ fn step(state: Lanes, u: Lanes, a24: Lanes) -> Lanes {
     ));
     // (AA, BB, CB, DA)
     let products = mul(abcd, permute::<{ order([0, 1, 1, 0]) }>(abcd));
-    let zero = Lanes([core::arch::x86_64::_mm256_setzero_si256(); 5]);
+    let zero = zero();
     let aa_da_da_aa = permute::<{ order([0, 3, 3, 0]) }>(products);
     let o_cb_cb_bb = blend::<{ from_second([false, true, true, true]) }>(
         zero,

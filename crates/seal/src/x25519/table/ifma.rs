@@ -24,7 +24,7 @@
 
 use core::arch::x86_64::{
     __m256i, _mm256_and_si256, _mm256_cmpeq_epi64, _mm256_or_si256, _mm256_set1_epi64x,
-    _mm256_setzero_si256, _mm256_xor_si256,
+    _mm256_xor_si256,
 };
 
 use zeroize::Zeroize;
@@ -33,7 +33,7 @@ use super::{DIGITS, Extended, HALF, Niels, WINDOW};
 use crate::x25519::field::Fe;
 use crate::x25519::ifma::{
     Ifma, Lanes, add, blend, carry, element, from_elements, from_second, load, mul, order, permute,
-    store, sub,
+    store, sub, zero,
 };
 
 /// `Σ digits_i 2^(WINDOW·i) · P` for the point `P` whose multiples `rows` holds.
@@ -75,7 +75,7 @@ fn finish(completed: Lanes) -> Lanes {
 #[target_feature(enable = "avx512ifma,avx512vl")]
 #[inline]
 fn add_entry(p: Lanes, q: Lanes) -> Lanes {
-    let zero = Lanes([_mm256_setzero_si256(); 5]);
+    let zero = zero();
     let yyzt = permute::<{ order([1, 1, 2, 3]) }>(p);
     let xx00 = blend::<{ from_second([true, true, false, false]) }>(
         zero,
@@ -100,7 +100,7 @@ fn add_entry(p: Lanes, q: Lanes) -> Lanes {
 #[target_feature(enable = "avx512ifma,avx512vl")]
 #[inline]
 fn double(p: Lanes) -> Lanes {
-    let zero = Lanes([_mm256_setzero_si256(); 5]);
+    let zero = zero();
     let xyzx = permute::<{ order([0, 1, 2, 0]) }>(p);
     let ooo_y = blend::<{ from_second([false, false, false, true]) }>(
         zero,
@@ -148,7 +148,7 @@ fn select(row: &Row, digit: i8) -> Lanes {
         }
     }
     // -P = (y + x, y - x, 2, -2dxy); 2p - 2dxy is below 2^52.
-    let zero = Lanes([_mm256_setzero_si256(); 5]);
+    let zero = zero();
     let negated = blend::<{ from_second([false, false, false, true]) }>(
         permute::<{ order([1, 0, 2, 3]) }>(point),
         sub(zero, point),
