@@ -168,7 +168,9 @@ fn configuration() -> String {
     let x25519 = match (cfg!(feature = "ifma") && ifma, cfg!(feature = "aws-lc")) {
         (true, _) => "four-way AVX-512 IFMA ladder and base-point table",
         (false, true) => "AWS-LC (s2n-bignum)",
-        (false, false) => "curve25519-dalek (portable)",
+        (false, false) => {
+            "portable: base-point table and fiat-crypto ladder for seals, curve25519-dalek for open"
+        }
     };
     let avx2 = match (std::arch::is_x86_feature_detected!("avx2"), ifma) {
         (_, true) => "AVX2 and AVX-512 IFMA available",
