@@ -17,6 +17,10 @@
 //! from arithmetic behind an optimization barrier, because without one the compiler
 //! was seen to turn the masking back into branches.
 //!
+//! With the `ifma` feature on a CPU with AVX-512 IFMA, [`RecipientTable::new`] lays the
+//! rows out for the four-way code in [`ifma`] instead, which does the additions four
+//! field elements at a time.
+//!
 //! Points on the twist (which no honest key generator produces) have no Edwards
 //! point; [`RecipientTable::new`] returns `None` for them and the caller uses the ladder.
 
