@@ -14,10 +14,9 @@ use crate::{PublicKey, sealed_box};
 ///
 /// [`Recipient::new`] builds a table of 416 multiples of the recipient's point (52 KiB,
 /// 65 KiB on CPUs with AVX-512 IFMA; about 0.15 ms), which makes the recipient's half of
-/// every later seal two to four times as fast as AWS-LC's X25519: it pays for itself
-/// after about a dozen seals. Sealing
-/// through a `Recipient` gives exactly the bytes [`PublicKey::seal_with_rng`] gives for
-/// the same randomness. [`Recipient::seal_many`] also shares one field inversion among
+/// every later seal two to five times as fast as AWS-LC's X25519: it pays for itself
+/// after about 15 seals. Sealing through a `Recipient` gives exactly the bytes
+/// [`PublicKey::seal_with_rng`] gives for the same randomness. [`Recipient::seal_many`] also shares one field inversion among
 /// the seals of a batch and spreads large batches over the cores.
 ///
 /// ```
