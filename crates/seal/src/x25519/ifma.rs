@@ -135,6 +135,14 @@ pub(super) fn sub(a: Lanes, b: Lanes) -> Lanes {
     }))
 }
 
+/// `a + b` in the lanes `DIFFERENCE_LANES` does not mark, `a - b` in those it marks (a
+/// [`from_second`] control), carried; `b` as for [`sub`].
+#[target_feature(enable = "avx512ifma,avx512vl")]
+#[inline]
+pub(super) fn sums_and_differences<const DIFFERENCE_LANES: i32>(a: Lanes, b: Lanes) -> Lanes {
+    carry(blend::<DIFFERENCE_LANES>(add(a, b), sub(a, b)))
+}
+
 /// The same value with limbs below 2^51 + 2^17, for limbs below 2^63: each limb keeps
 /// its low 51 bits and passes the rest to the next, the last to the first times 19
 /// (2^255 = 19 mod p). All limbs carry at once, so this is one round, not a chain.

@@ -25,7 +25,7 @@ use super::field::Fe;
 use super::fraction::Fraction;
 use super::ifma::{
     Ifma, Lanes, add, blend, carry, element, from_elements, from_second, mul, order, permute,
-    store, sub, zero,
+    store, sums_and_differences, zero,
 };
 
 /// `X25519(secret, u)`: clamps `secret` as X25519 does, ignores the top bit of `u` and
@@ -64,10 +64,10 @@ fn step(state: Lanes, u: Lanes, a24: Lanes) -> Lanes {
     let x2_x2_x3_x3 = permute::<{ order([0, 0, 2, 2]) }>(state);
     let z2_z2_z3_z3 = permute::<{ order([1, 1, 3, 3]) }>(state);
     // (A, B, C, D)
-    let abcd = carry(blend::<{ from_second([false, true, false, true]) }>(
-        add(x2_x2_x3_x3, z2_z2_z3_z3),
-        sub(x2_x2_x3_x3, z2_z2_z3_z3),
-    ));
+    let abcd = sums_and_differences::<{ from_second([false, true, false, true]) }>(
+        x2_x2_x3_x3,
+        z2_z2_z3_z3,
+    );
     // (AA, BB, CB, DA)
     let products = mul(abcd, permute::<{ order([0, 1, 1, 0]) }>(abcd));
     let zero = zero();
@@ -77,10 +77,10 @@ fn step(state: Lanes, u: Lanes, a24: Lanes) -> Lanes {
         permute::<{ order([0, 2, 2, 1]) }>(products),
     );
     // (AA, DA + CB, DA - CB, E)
-    let left = carry(blend::<{ from_second([false, false, true, true]) }>(
-        add(aa_da_da_aa, o_cb_cb_bb),
-        sub(aa_da_da_aa, o_cb_cb_bb),
-    ));
+    let left = sums_and_differences::<{ from_second([false, false, true, true]) }>(
+        aa_da_da_aa,
+        o_cb_cb_bb,
+    );
     // (BB, DA + CB, DA - CB, a24)
     let right = blend::<{ from_second([false, true, true, false]) }>(
         blend::<{ from_second([false, false, false, true]) }>(

@@ -143,7 +143,7 @@ impl Extended {
     #[cfg(test)]
     fn to_montgomery_u(self) -> [u8; 32] {
         let (numerator, denominator) = self.montgomery_fraction();
-        numerator.mul(denominator.invert()).to_bytes()
+        *Fraction::new(numerator, denominator).value()
     }
 
     /// `(Z + Y, Z - Y)`, whose quotient is the Montgomery `u`; the denominator is zero
@@ -368,26 +368,13 @@ impl RecipientTable {
         let points = affine_multiples(u)?;
         #[cfg(all(feature = "ifma", target_arch = "x86_64"))]
         if let Some(ifma) = super::ifma::Ifma::detect() {
-            let rows = points
-                .chunks_exact(HALF)
-                .map(|row| core::array::from_fn(|j| ifma::entry(&row[j])))
-                .collect();
             return Some(RecipientTable {
-                rows: Rows::Lanes(ifma, rows),
+                rows: Rows::Lanes(ifma, ifma::rows(&points)),
             });
         }
-        Some(RecipientTable::with_limbs(&points))
-    }
-
-    /// The table in the layout of the portable and AVX2 multiplications.
-    fn with_limbs(points: &[Niels]) -> RecipientTable {
-        let rows = points
-            .chunks_exact(HALF)
-            .map(|row| core::array::from_fn(|j| row[j].to_limbs()))
-            .collect();
-        RecipientTable {
-            rows: Rows::Limbs(rows),
-        }
+        Some(RecipientTable {
+            rows: Rows::Limbs(limb_rows(&points)),
+        })
     }
 
     /// `X25519(secret, u)` for the `u` this table was built for: clamps `secret` as
@@ -453,6 +440,15 @@ fn multiply_with(scan: impl Scan, rows: &[Row], digits: &[i8; DIGITS]) -> Extend
         acc = acc.add_niels(&select(scan, row, pair[0]));
     }
     acc
+}
+
+/// The rows of the portable and AVX2 multiplications for the multiples `points` (row by
+/// row, as [`affine_multiples`] gives them).
+fn limb_rows(points: &[Niels]) -> Box<[Row]> {
+    points
+        .chunks_exact(HALF)
+        .map(|row| core::array::from_fn(|j| row[j].to_limbs()))
+        .collect()
 }
 
 /// The multiples `j · 2^(2·WINDOW·i) · P` (`j` in `1..=HALF`, `i` in `0..ROWS`) of the
@@ -678,20 +674,11 @@ mod tests {
         }
     }
 
-    /// The rows in the layout of the portable and AVX2 paths, whatever this CPU has.
-    fn limb_rows(u: &[u8; 32]) -> Box<[Row]> {
-        match RecipientTable::with_limbs(&affine_multiples(u).unwrap()).rows {
-            Rows::Limbs(rows) => rows,
-            #[cfg(all(feature = "ifma", target_arch = "x86_64"))]
-            Rows::Lanes(..) => unreachable!("with_limbs lays out limbs"),
-        }
-    }
-
     /// Both scans pick exactly `row[magnitude - 1]`, or the identity for 0.
     #[test]
     fn scans_pick_the_entry_of_the_magnitude() {
         let public = MontgomeryPoint::mul_base_clamped(pseudo_random(7)).to_bytes();
-        for row in &limb_rows(&public) {
+        for row in &limb_rows(&affine_multiples(&public).unwrap()) {
             for magnitude in 0..=u8::try_from(HALF).unwrap() {
                 let expected = match magnitude {
                     0 => Niels::IDENTITY.to_limbs(),
@@ -712,7 +699,8 @@ mod tests {
     fn limb_paths_equal_ladder() {
         for seed in 0..16 {
             let public = MontgomeryPoint::mul_base_clamped(pseudo_random(300 + seed)).to_bytes();
-            let rows = limb_rows(&public);
+            // The layout of the portable and AVX2 paths, whatever this CPU has.
+            let rows = limb_rows(&affine_multiples(&public).unwrap());
             let secret = pseudo_random(400 + seed);
             let digits = clamped_digits(&secret);
             let point = multiply_with(Portable, &rows, &digits);

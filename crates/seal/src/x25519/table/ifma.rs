@@ -27,13 +27,15 @@ use core::arch::x86_64::{
     _mm256_xor_si256,
 };
 
+use alloc::boxed::Box;
+
 use zeroize::Zeroize;
 
 use super::{DIGITS, Extended, HALF, Niels, WINDOW};
 use crate::x25519::field::Fe;
 use crate::x25519::ifma::{
     Ifma, Lanes, add, blend, carry, element, from_elements, from_second, load, mul, order, permute,
-    store, sub, zero,
+    store, sub, sums_and_differences, zero,
 };
 
 /// `Σ digits_i 2^(WINDOW·i) · P` for the point `P` whose multiples `rows` holds.
@@ -51,8 +53,16 @@ pub(super) type Entry = [u64; 20];
 /// `[1P, 2P, ..., HALF·P]` for one multiple `P` of the recipient's point.
 pub(super) type Row = [Entry; HALF];
 
+/// The rows for the multiples `points` (row by row, as `affine_multiples` gives them).
+pub(super) fn rows(points: &[Niels]) -> Box<[Row]> {
+    points
+        .chunks_exact(HALF)
+        .map(|row| core::array::from_fn(|j| entry(&row[j])))
+        .collect()
+}
+
 /// The entry for an affine point.
-pub(super) fn entry(point: &Niels) -> Entry {
+fn entry(point: &Niels) -> Entry {
     let lanes = [
         point.y_minus_x.0,
         point.y_plus_x.0,
@@ -82,18 +92,14 @@ fn add_entry(p: Lanes, q: Lanes) -> Lanes {
         permute::<{ order([0, 0, 0, 0]) }>(p),
     );
     // (Y - X, Y + X, Z, T)
-    let a = carry(blend::<{ from_second([true, false, false, false]) }>(
-        add(yyzt, xx00),
-        sub(yyzt, xx00),
-    ));
+    let a = sums_and_differences::<{ from_second([true, false, false, false]) }>(yyzt, xx00);
     // (MM, PP, 2Z, TT)
     let r = mul(a, q);
     let pp_2z = permute::<{ order([1, 1, 2, 2]) }>(r);
     let mm_tt = permute::<{ order([0, 0, 3, 3]) }>(r);
-    finish(carry(blend::<{ from_second([true, false, false, true]) }>(
-        add(pp_2z, mm_tt),
-        sub(pp_2z, mm_tt),
-    )))
+    finish(sums_and_differences::<
+        { from_second([true, false, false, true]) },
+    >(pp_2z, mm_tt))
 }
 
 /// `2p` for a carried point `p`.
@@ -112,10 +118,7 @@ fn double(p: Lanes) -> Lanes {
     let yy = permute::<{ order([1, 1, 1, 1]) }>(squares);
     let xx = permute::<{ order([0, 0, 0, 0]) }>(squares);
     // (YY + XX, YY + XX, YY - XX, YY - XX)
-    let d = carry(blend::<{ from_second([false, false, true, true]) }>(
-        add(yy, xx),
-        sub(yy, xx),
-    ));
+    let d = sums_and_differences::<{ from_second([false, false, true, true]) }>(yy, xx);
     let ss_zz = permute::<{ order([3, 3, 2, 2]) }>(squares);
     // (SS, SS, ZZ, 2ZZ): limbs below 2^53.
     let e = blend::<{ from_second([false, false, false, true]) }>(ss_zz, add(ss_zz, ss_zz));
@@ -189,11 +192,9 @@ fn multiply_with(_: Ifma, rows: &[Row], digits: &[i8; DIGITS]) -> Extended {
 #[cfg(test)]
 #[allow(unsafe_code)]
 mod tests {
-    use alloc::boxed::Box;
-
     use subtle::ConstantTimeEq;
 
-    use super::super::{Portable, affine_multiples};
+    use super::super::{Portable, affine_multiples, limb_rows};
     use super::*;
     use crate::x25519::ifma::tests::{ifma, next};
 
@@ -248,14 +249,8 @@ mod tests {
         let mut u = [0u8; 32];
         u[0] = 9;
         let points = affine_multiples(&u).unwrap();
-        let lanes: Box<[Row]> = points
-            .chunks_exact(HALF)
-            .map(|row| core::array::from_fn(|j| entry(&row[j])))
-            .collect();
-        let limbs: Box<[super::super::Row]> = points
-            .chunks_exact(HALF)
-            .map(|row| core::array::from_fn(|j| row[j].to_limbs()))
-            .collect();
+        let lanes = rows(&points);
+        let limbs = limb_rows(&points);
         for round in 0..200 {
             let digits: [i8; DIGITS] = match round {
                 0 => [half; DIGITS],
