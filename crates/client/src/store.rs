@@ -74,6 +74,13 @@ pub trait SecretStore: Send + Sync {
     ///
     /// [`Error::Api`] with [`Error::is_not_found`] when there is no such secret.
     async fn delete(&self, name: &str) -> Result<(), Error>;
+
+    /// The form of `name` under which the service tells names apart: two names with
+    /// the same key are one secret. GitHub ignores ASCII case (`npm_token` and
+    /// `NPM_TOKEN` are one secret); by default, names are compared as they are.
+    fn name_key(&self, name: &str) -> String {
+        name.to_owned()
+    }
 }
 
 /// Whether storing a secret created it or replaced an existing one.

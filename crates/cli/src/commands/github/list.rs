@@ -3,7 +3,6 @@
 use sealpost_client::github::{Client, Secret, VisibilityKind};
 use serde::Serialize;
 
-use super::scope;
 use crate::error::Error;
 use crate::runtime;
 use crate::settings::{ListSettings, OutputFormat};
@@ -31,7 +30,8 @@ impl<'a> From<&'a Secret> for Listed<'a> {
 }
 
 pub(super) fn run(client: &Client, settings: &ListSettings) -> Result<(), Error> {
-    let secrets = runtime::block_on(scope::list(client, &settings.scope))?;
+    let handler = client.secrets(settings.scope.clone());
+    let secrets = runtime::block_on(async { Ok::<_, Error>(handler.list().await?) })?;
     let listed: Vec<Listed<'_>> = secrets.iter().map(Listed::from).collect();
     let mut out = String::new();
     match settings.format {
