@@ -314,23 +314,17 @@ pub(crate) struct GithubDeleteArgs {
 
 /// `sealpost github access NAME`.
 #[derive(Args)]
-#[group(id = "access_scope", required = true, multiple = false)]
+#[command(group(ArgGroup::new("access_scope").required(true).args(["user", "org"])))]
 pub(crate) struct GithubAccessArgs {
     /// The secret's name.
     pub(crate) name: String,
 
     /// A secret of the authenticated user (Codespaces).
-    #[arg(short = 'u', long, group = "access_scope", help_heading = "Scope")]
+    #[arg(short = 'u', long, help_heading = "Scope")]
     pub(crate) user: bool,
 
     /// A secret of this organization.
-    #[arg(
-        short = 'o',
-        long,
-        value_name = "ORG",
-        group = "access_scope",
-        help_heading = "Scope"
-    )]
+    #[arg(short = 'o', long, value_name = "ORG", help_heading = "Scope")]
     pub(crate) org: Option<String>,
 
     /// The secrets of this app (organization secrets; user secrets are Codespaces

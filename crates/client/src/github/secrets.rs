@@ -181,9 +181,13 @@ impl Secrets {
         &self.scope
     }
 
-    /// Where these secrets live, in words.
+    /// Where these secrets live, in words, with the access [`put`](Secrets::put)
+    /// gives if one was set: "organization `acme` (actions) with visibility all".
     pub fn describe(&self) -> String {
-        self.scope.to_string()
+        match &self.access {
+            None => self.scope.to_string(),
+            Some(access) => format!("{} with {access}", self.scope),
+        }
     }
 
     /// The same secrets, whose [`put`](Secrets::put) gives every secret `access`
@@ -467,10 +471,7 @@ fn parse(name: &str) -> Result<SecretName, Error> {
 #[async_trait]
 impl SecretStore for Secrets {
     fn describe(&self) -> String {
-        match &self.access {
-            None => self.scope.to_string(),
-            Some(access) => format!("{} with {access}", self.scope),
-        }
+        Secrets::describe(self)
     }
 
     fn check(&self, name: &str, value: &SecretString) -> Result<(), Error> {

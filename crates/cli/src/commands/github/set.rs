@@ -8,7 +8,7 @@ use secrecy::ExposeSecret as _;
 use super::scope;
 use crate::error::Error;
 use crate::runtime;
-use crate::settings::{Plaintext, SetSettings};
+use crate::settings::{AccessRequest, Plaintext, SetSettings};
 use crate::stdio;
 
 pub(super) fn run(client: &Client, settings: SetSettings) -> Result<(), Error> {
@@ -19,6 +19,8 @@ pub(super) fn run(client: &Client, settings: SetSettings) -> Result<(), Error> {
         access,
         no_store,
     } = settings;
+    let keep = access == AccessRequest::Keep;
+    let has_visibility = scope.has_visibility();
     let secrets = client.secrets(scope);
 
     if no_store {
@@ -49,9 +51,13 @@ pub(super) fn run(client: &Client, settings: SetSettings) -> Result<(), Error> {
         PutOutcome::Created => "Created",
         PutOutcome::Updated => "Updated",
     };
-    let line = match &stored.kept {
-        Some(kept) => format!("{done} secret {name} for {place}; kept {kept}\n"),
-        None => format!("{done} secret {name} for {place}\n"),
+    let line = match (&stored.kept, keep) {
+        (Some(kept), _) => format!("{done} secret {name} for {place}; kept {kept}\n"),
+        // A new organization secret whose access was not given.
+        (None, true) if has_visibility => {
+            format!("{done} secret {name} for {place} with visibility private\n")
+        }
+        (None, _) => format!("{done} secret {name} for {place}\n"),
     };
     stdio::write_stdout(line.as_bytes())
 }

@@ -14,7 +14,7 @@ use crate::dotenv;
 use crate::error::Error;
 use crate::progress::Progress;
 use crate::runtime;
-use crate::settings::SetManySettings;
+use crate::settings::{AccessRequest, SetManySettings};
 use crate::stdio;
 
 pub(super) fn run(client: &Client, settings: &SetManySettings) -> Result<(), Error> {
@@ -46,6 +46,7 @@ pub(super) fn run(client: &Client, settings: &SetManySettings) -> Result<(), Err
 
     runtime::block_on(async {
         let secrets = client.secrets(settings.scope.clone());
+        let keeping = settings.access == AccessRequest::Keep && settings.scope.has_visibility();
         let store = match scope::access(client, &settings.access).await? {
             Some(access) => secrets.with_access(access)?,
             None => secrets,
@@ -92,6 +93,9 @@ pub(super) fn run(client: &Client, settings: &SetManySettings) -> Result<(), Err
         let failed: Vec<_> = report.failures().collect();
         if !failed.is_empty() {
             let _ = write!(summary, ", {} failed", failed.len());
+        }
+        if keeping {
+            summary.push_str(" (updated secrets kept their access; new ones are private)");
         }
         summary.push('\n');
         stdio::write_stdout(summary.as_bytes())?;
