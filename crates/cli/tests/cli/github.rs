@@ -746,7 +746,8 @@ fn rotation_keeps_an_org_secrets_access() {
     let github = FakeGitHub::builder().spawn().unwrap();
     let scope = Scope::org("actions", "acme");
     // (flags that create the secret, what must be kept, what `set` says it kept)
-    let cases: [(&[&str], &str, Option<Vec<u64>>, &str); 3] = [
+    type Case<'a> = (&'a [&'a str], &'a str, Option<Vec<u64>>, &'a str);
+    let cases: [Case<'_>; 3] = [
         (
             &["--repos", "1296269,1296270"],
             "selected",
@@ -834,7 +835,7 @@ fn access_shows_and_changes_without_sending_a_value() {
         .spawn()
         .unwrap();
     let scope = Scope::org("actions", "acme");
-    success(&mut gh(&github, &["set", "TOKEN", "--org", "acme"]).write_stdin("v"));
+    success(gh(&github, &["set", "TOKEN", "--org", "acme"]).write_stdin("v"));
     let before = value_puts(&github);
     assert_eq!(before, 1);
 
