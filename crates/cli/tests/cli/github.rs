@@ -741,12 +741,15 @@ fn value_puts(github: &FakeGitHub) -> usize {
         .count()
 }
 
+/// Flags that create a secret, the visibility and repositories it must keep, and what
+/// `set` says it kept.
+type Case<'a> = (&'a [&'a str], &'a str, Option<Vec<u64>>, &'a str);
+
 #[test]
 fn rotation_keeps_an_org_secrets_access() {
     let github = FakeGitHub::builder().spawn().unwrap();
     let scope = Scope::org("actions", "acme");
     // (flags that create the secret, what must be kept, what `set` says it kept)
-    type Case<'a> = (&'a [&'a str], &'a str, Option<Vec<u64>>, &'a str);
     let cases: [Case<'_>; 3] = [
         (
             &["--repos", "1296269,1296270"],
