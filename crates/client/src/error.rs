@@ -690,6 +690,27 @@ mod tests {
     }
 
     #[test]
+    fn name_collisions_name_every_spelling() {
+        let two = Error::NameCollision {
+            spellings: vec!["npm_token".into(), "NPM_TOKEN".into()],
+        };
+        assert_eq!(
+            two.to_string(),
+            "`npm_token` and `NPM_TOKEN` are one secret to the service (names are compared \
+             ignoring case); keep one of them"
+        );
+        assert!(two.is_invalid_input());
+        let three = Error::NameCollision {
+            spellings: vec!["a".into(), "A".into(), "a".into()],
+        };
+        assert!(
+            three
+                .to_string()
+                .starts_with("`a`, `A` and `a` are one secret")
+        );
+    }
+
+    #[test]
     fn error_is_small() {
         // Results of this crate are returned through many layers; keep them cheap.
         assert!(std::mem::size_of::<Error>() <= 64);

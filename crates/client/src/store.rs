@@ -7,6 +7,7 @@
 
 use async_trait::async_trait;
 use secrecy::SecretString;
+use time::OffsetDateTime;
 
 use crate::Error;
 
@@ -98,10 +99,10 @@ pub enum PutOutcome {
 pub struct SecretInfo {
     /// The secret's name.
     pub name: String,
-    /// When it was created, as the service wrote it (RFC 3339).
-    pub created_at: Option<String>,
-    /// When it was last changed, as the service wrote it (RFC 3339).
-    pub updated_at: Option<String>,
+    /// When it was created, where the service says.
+    pub created_at: Option<OffsetDateTime>,
+    /// When it was last changed, where the service says.
+    pub updated_at: Option<OffsetDateTime>,
     /// A description, where the service keeps one (Coder).
     pub description: Option<String>,
 }

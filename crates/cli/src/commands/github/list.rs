@@ -3,6 +3,7 @@
 use sealpost_client::github::{Client, Secret, VisibilityKind};
 use serde::Serialize;
 
+use crate::commands::timestamp;
 use crate::error::Error;
 use crate::runtime;
 use crate::settings::{ListSettings, OutputFormat};
@@ -12,8 +13,8 @@ use crate::stdio;
 #[derive(Serialize)]
 struct Listed<'a> {
     name: &'a str,
-    created_at: Option<&'a str>,
-    updated_at: Option<&'a str>,
+    created_at: Option<String>,
+    updated_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     visibility: Option<&'static str>,
 }
@@ -22,8 +23,8 @@ impl<'a> From<&'a Secret> for Listed<'a> {
     fn from(secret: &'a Secret) -> Self {
         Listed {
             name: &secret.name,
-            created_at: secret.created_at.as_deref(),
-            updated_at: secret.updated_at.as_deref(),
+            created_at: secret.created_at.map(timestamp),
+            updated_at: secret.updated_at.map(timestamp),
             visibility: secret.visibility.map(visibility),
         }
     }
@@ -45,7 +46,7 @@ pub(super) fn run(client: &Client, settings: &ListSettings) -> Result<(), Error>
             for secret in &listed {
                 out.push_str(secret.name);
                 out.push('\t');
-                out.push_str(secret.updated_at.unwrap_or("-"));
+                out.push_str(secret.updated_at.as_deref().unwrap_or("-"));
                 if let Some(visibility) = secret.visibility {
                     out.push('\t');
                     out.push_str(visibility);
