@@ -81,6 +81,7 @@ mod org;
 mod pagination;
 mod registry;
 mod repo;
+pub(crate) mod response;
 mod scope;
 mod types;
 mod user;
