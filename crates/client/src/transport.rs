@@ -875,7 +875,7 @@ mod tests {
         assert!(result.is_ok());
         let (server2, result) = retried(wiremock::ResponseTemplate::new(503), policy).await;
         assert!(result.is_ok());
-        let seen = seen.lock().unwrap();
+        let seen = seen.lock().unwrap().clone();
         assert_eq!(seen.len(), 2, "{seen:?}");
         assert_eq!(seen[0].reason, WaitReason::RateLimited);
         assert_eq!(seen[0].wait, Duration::ZERO);
