@@ -222,9 +222,12 @@ impl ClientBuilder<WithToken> {
             });
         }
         let mut headers = HeaderMap::new();
-        // Wiped when dropped; the header value made from it is not (see the README's
+        // Built at its final size (`format!` may grow, leaving copies behind) and wiped
+        // when dropped; the header value made from it is not (see the README's
         // Security section).
-        let bearer = Zeroizing::new(format!("Bearer {token}"));
+        let mut bearer = Zeroizing::new(String::with_capacity("Bearer ".len() + token.len()));
+        bearer.push_str("Bearer ");
+        bearer.push_str(token);
         headers.insert(AUTHORIZATION, credential_header(&bearer, "GitHub token")?);
         headers.insert(
             "x-github-api-version",
