@@ -76,7 +76,8 @@ use crate::error::Service;
 /// // A deployment job that can afford to wait out a rate limit of up to ten minutes.
 /// let patient = RetryPolicy::default()
 ///     .max_attempts(8)
-///     .max_elapsed(Duration::from_secs(600));
+///     .max_retry_wait(Duration::from_secs(600))
+///     .max_elapsed(Duration::from_secs(660));
 /// // A test against a local fake server: retries, but no real waiting.
 /// let fast = RetryPolicy::default()
 ///     .initial_backoff(Duration::from_millis(1))
