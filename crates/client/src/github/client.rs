@@ -8,6 +8,7 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use secrecy::{ExposeSecret as _, SecretString};
 
 use super::keys::KeyCache;
+use crate::auth::{AppAuth, PrivateKey};
 use crate::transport::{HttpSettings, Transport, credential_header, parse_base_url};
 use crate::{Error, RetryPolicy, Service};
 
@@ -61,8 +62,8 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    /// A builder; [`ClientBuilder::token`] must be called before
-    /// [`build`](ClientBuilder::build).
+    /// A builder; [`ClientBuilder::token`] or [`ClientBuilder::app`] must be called
+    /// before [`build`](ClientBuilder::build).
     pub fn builder() -> ClientBuilder<NoToken> {
         ClientBuilder {
             token: NoToken,
@@ -87,8 +88,8 @@ impl Client {
     }
 }
 
-/// Builds a [`Client`]. The token is required: `build` exists only after
-/// [`token`](ClientBuilder::token).
+/// Builds a [`Client`]. Credentials are required: `build` exists only after
+/// [`token`](ClientBuilder::token) or [`app`](ClientBuilder::app).
 ///
 /// ```compile_fail
 /// // No token: does not compile.
@@ -114,6 +115,22 @@ impl fmt::Debug for WithToken {
     }
 }
 
+/// Typestate of [`ClientBuilder`]: GitHub App credentials given (see [`crate::auth`]).
+pub struct WithApp {
+    app_id: u64,
+    private_key: SecretString,
+    installation_id: Option<u64>,
+}
+
+impl fmt::Debug for WithApp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WithApp")
+            .field("app_id", &self.app_id)
+            .field("installation_id", &self.installation_id)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<T: fmt::Debug> fmt::Debug for ClientBuilder<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
@@ -136,6 +153,67 @@ impl ClientBuilder<NoToken> {
             base_url: self.base_url,
             settings: self.settings,
         }
+    }
+
+    /// Authenticates as GitHub App `app_id` with its private key (the PEM text of
+    /// the `.pem` file GitHub made: PKCS#1 or PKCS#8), instead of a token: the client
+    /// finds the App's installation for each organization or repository, and gets
+    /// and refreshes installation tokens itself (see [`crate::auth`]). The key is
+    /// read by [`build`](ClientBuilder::build).
+    ///
+    /// ```no_run
+    /// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let pem = std::fs::read_to_string("my-app.2026-12-04.private-key.pem")?;
+    /// let gh = sealpost_client::github::Client::builder()
+    ///     .app(123_456, pem)
+    ///     .installation_id(7_654_321) // optional
+    ///     .build()?;
+    /// # let _ = gh;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn app(
+        self,
+        app_id: u64,
+        private_key_pem: impl Into<SecretString>,
+    ) -> ClientBuilder<WithApp> {
+        ClientBuilder {
+            token: WithApp {
+                app_id,
+                private_key: private_key_pem.into(),
+                installation_id: None,
+            },
+            base_url: self.base_url,
+            settings: self.settings,
+        }
+    }
+}
+
+impl ClientBuilder<WithApp> {
+    /// Uses installation `id` of the App for every request, instead of looking up
+    /// the installation of each organization or repository. Needed for environments
+    /// of repositories given by id.
+    pub fn installation_id(mut self, id: u64) -> Self {
+        self.token.installation_id = Some(id);
+        self
+    }
+
+    /// The client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidPrivateKey`] for a key that cannot be used, and the errors of
+    /// [`ClientBuilder::<WithToken>::build`] but for the token's. Nothing is sent: the
+    /// first installation token is minted by the first request.
+    pub fn build(self) -> Result<Client, Error> {
+        let key = PrivateKey::from_pem(self.token.private_key.expose_secret())?;
+        let app = AppAuth::new(self.token.app_id, key, self.token.installation_id);
+        finish(
+            self.base_url.as_deref(),
+            HeaderMap::new(),
+            &self.settings,
+            Some(app),
+        )
     }
 }
 
@@ -181,7 +259,7 @@ impl ClientBuilder<WithToken> {
     /// [`Error::InvalidCredential`] for a token that cannot be sent in a header,
     /// [`Error::HttpClient`] if the TLS backend cannot start.
     pub fn build(self) -> Result<Client, Error> {
-        let base = parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
         let token = self.token.0.expose_secret().trim();
         if token.is_empty() {
             return Err(Error::InvalidCredential {
@@ -193,18 +271,33 @@ impl ClientBuilder<WithToken> {
             AUTHORIZATION,
             credential_header(&format!("Bearer {token}"), "GitHub token")?,
         );
-        headers.insert(
-            "x-github-api-version",
-            HeaderValue::from_static(API_VERSION),
-        );
-        let transport = Transport::new(Service::GitHub, base, headers, &self.settings)?;
-        Ok(Client {
-            inner: Arc::new(Inner {
-                transport,
-                keys: KeyCache::default(),
-            }),
-        })
+        finish(self.base_url.as_deref(), headers, &self.settings, None)
     }
+}
+
+/// The client with `headers` (and the API version) on every request, and a GitHub
+/// App's credentials if given.
+fn finish(
+    base_url: Option<&str>,
+    mut headers: HeaderMap,
+    settings: &HttpSettings,
+    app: Option<AppAuth>,
+) -> Result<Client, Error> {
+    let base = parse_base_url(base_url.unwrap_or(DEFAULT_BASE_URL))?;
+    headers.insert(
+        "x-github-api-version",
+        HeaderValue::from_static(API_VERSION),
+    );
+    let mut transport = Transport::new(Service::GitHub, base, headers, settings)?;
+    if let Some(app) = app {
+        transport = transport.with_app(app);
+    }
+    Ok(Client {
+        inner: Arc::new(Inner {
+            transport,
+            keys: KeyCache::default(),
+        }),
+    })
 }
 
 #[cfg(test)]

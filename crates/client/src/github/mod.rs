@@ -87,7 +87,9 @@ mod user;
 mod value;
 mod wire;
 
-pub use client::{API_VERSION, Client, ClientBuilder, DEFAULT_BASE_URL, NoToken, WithToken};
+pub use client::{
+    API_VERSION, Client, ClientBuilder, DEFAULT_BASE_URL, NoToken, WithApp, WithToken,
+};
 pub use environment::PutEnvironmentSecret;
 pub use handler::{
     AccessStore, EnvironmentSecrets, OrgSecretStore, OrgSecrets, RepoSecrets, Secrets,
