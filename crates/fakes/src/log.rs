@@ -16,6 +16,9 @@ pub struct LoggedRequest {
     pub query: Option<String>,
     /// The status the fake answered with.
     pub status: u16,
+    /// The GitHub App installation whose token the request was accepted with (fake
+    /// GitHub only); `None` for other credentials and for refused requests.
+    pub installation: Option<u64>,
 }
 
 impl LoggedRequest {
@@ -26,6 +29,7 @@ impl LoggedRequest {
             path: uri.path().to_owned(),
             query: uri.query().map(str::to_owned),
             status: response.status().as_u16(),
+            installation: None,
         }
     }
 }
