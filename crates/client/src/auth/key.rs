@@ -87,6 +87,9 @@ impl PrivateKey {
         if block.label == "PRIVATE KEY" && !is_pkcs8_rsa(&der) {
             return Err(problem(KeyProblem::NotRsa));
         }
+        if block.label == "RSA PRIVATE KEY" && !is_pkcs1_private_key(&der) {
+            return Err(problem(KeyProblem::Malformed));
+        }
         let key = EncodingKey::from_rsa_pem(block.text.as_bytes())
             .map_err(|_| problem(KeyProblem::Malformed))?;
         let key = PrivateKey { key };
@@ -190,19 +193,34 @@ fn private_key_block(text: &str) -> Result<Block<'_>, Error> {
     }))
 }
 
+/// Whether `der` starts as a PKCS#1 `RSAPrivateKey` does: `SEQUENCE { INTEGER 0,
+/// INTEGER modulus, ...}` (a PKCS#8 key has its algorithm `SEQUENCE` after the 0).
+fn is_pkcs1_private_key(der: &[u8]) -> bool {
+    after_sequence_header(der)
+        .and_then(|rest| rest.strip_prefix(&[0x02, 0x01, 0x00]))
+        .is_some_and(|rest| rest.first() == Some(&0x02))
+}
+
+/// What follows the tag and length of the `SEQUENCE` `der` starts with.
+fn after_sequence_header(der: &[u8]) -> Option<&[u8]> {
+    let (&0x30, rest) = der.split_first()? else {
+        return None;
+    };
+    match rest.split_first() {
+        Some((&len, rest)) if len < 0x80 => Some(rest),
+        Some((&len, rest)) if len & 0x7f <= 4 => rest.get(usize::from(len & 0x7f)..),
+        _ => None,
+    }
+}
+
 /// Whether a PKCS#8 `PrivateKeyInfo` names RSA as its algorithm: `SEQUENCE { INTEGER
 /// 0, SEQUENCE { OID rsaEncryption, ... } ...}`. Only the algorithm identifier is
 /// looked at; the key itself is parsed by `jsonwebtoken` and aws-lc.
 fn is_pkcs8_rsa(der: &[u8]) -> bool {
     // Skip the outer SEQUENCE's tag and length, the version (02 01 00), and the
     // algorithm SEQUENCE's tag and one-byte length.
-    let Some((&0x30, rest)) = der.split_first() else {
+    let Some(rest) = after_sequence_header(der) else {
         return false;
-    };
-    let rest = match rest.split_first() {
-        Some((&len, rest)) if len < 0x80 => rest,
-        Some((&len, rest)) if len & 0x7f <= 4 => rest.get(usize::from(len & 0x7f)..).unwrap_or(&[]),
-        _ => return false,
     };
     let Some(rest) = rest.strip_prefix(&[0x02, 0x01, 0x00]) else {
         return false;
