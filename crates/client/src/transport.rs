@@ -11,6 +11,13 @@
 //! with [`Error::Redirect`]: the credential headers (`Authorization`,
 //! `Coder-Session-Token`) are never sent to another host.
 //!
+//! # Credentials
+//!
+//! A token goes into the headers sent with every request. A GitHub App's credentials
+//! ([`crate::auth`]) give each request the `Authorization` header of the installation
+//! that serves its target; a 401 to it drops that token and repeats the request once
+//! with a new one.
+//!
 //! # Retries
 //!
 //! See [`crate::retry`] for what is retried, how long it waits, and why it is safe.
