@@ -193,6 +193,51 @@ pub enum Error {
         /// What is wrong with it, and what is allowed.
         problem: FieldProblem,
     },
+
+    /// A GitHub App's private key that cannot be used; nothing was sent. The key is
+    /// never part of the error.
+    #[error("the GitHub App's private key cannot be used: {problem}")]
+    InvalidPrivateKey {
+        /// What is wrong with it, and what to do.
+        problem: KeyProblem,
+    },
+
+    /// A request to the authenticated user's secrets from a client that authenticates
+    /// as a GitHub App; nothing was sent. GitHub sets user (Codespaces) secrets only
+    /// with a user's token.
+    #[error(
+        "{target} cannot be changed with a GitHub App installation token: GitHub accepts only \
+         a user's token there; build the client with `.token(...)` (a personal access token, \
+         or the one `gh auth token` prints) for user secrets"
+    )]
+    UserScopeWithApp {
+        /// The target in words ("the authenticated user (codespaces)").
+        target: String,
+    },
+
+    /// GitHub says the App is not installed on the organization or repository a
+    /// request was for (`GET .../installation` answered 404).
+    #[error(
+        "{context}: the GitHub App is not installed there (GitHub answered 404); install \
+         the App on that account with the Secrets permissions it needs, or pin the \
+         installation id"
+    )]
+    AppNotInstalled {
+        /// The lookup that failed, and for which organization or repository.
+        context: Box<Context>,
+    },
+
+    /// A request whose GitHub App installation the client cannot find out by itself
+    /// (a repository given by id: GitHub finds installations by organization, or by
+    /// repository owner and name); nothing was sent.
+    #[error(
+        "cannot tell which installation of the GitHub App serves {target}; pin the \
+         installation id (`installation_id`), or name the repository by owner and name"
+    )]
+    AppInstallationUnknown {
+        /// The request's target in words.
+        target: String,
+    },
 }
 
 impl Error {
@@ -212,7 +257,8 @@ impl Error {
             | Error::Transport { context, .. }
             | Error::Timeout { context, .. }
             | Error::Redirect { context, .. }
-            | Error::Decode { context, .. } => Some(context),
+            | Error::Decode { context, .. }
+            | Error::AppNotInstalled { context } => Some(context),
             _ => None,
         }
     }
@@ -255,6 +301,9 @@ impl Error {
                 | Error::InsecureBaseUrl { .. }
                 | Error::InvalidCredential { .. }
                 | Error::InvalidField { .. }
+                | Error::InvalidPrivateKey { .. }
+                | Error::UserScopeWithApp { .. }
+                | Error::AppInstallationUnknown { .. }
         )
     }
 
@@ -327,6 +376,10 @@ pub enum Operation {
     RemoveRepository,
     /// Looking up a repository (by owner and name) for its id.
     GetRepository,
+    /// Finding the GitHub App installation that serves an organization or repository.
+    FindInstallation,
+    /// Getting a GitHub App installation token.
+    MintToken,
 }
 
 impl fmt::Display for Operation {
@@ -345,6 +398,8 @@ impl fmt::Display for Operation {
             Operation::AddRepository => "add repository to secret",
             Operation::RemoveRepository => "remove repository from secret",
             Operation::GetRepository => "look up the id",
+            Operation::FindInstallation => "find the GitHub App's installation",
+            Operation::MintToken => "get an installation token",
         })
     }
 }
@@ -597,6 +652,64 @@ impl fmt::Display for NameProblem {
             NameProblem::DotSegment => {
                 f.write_str("`.` and `..` cannot be names (they cannot be sent in a URL path)")
             }
+        }
+    }
+}
+
+/// What is wrong with a GitHub App's private key. Never holds any of the key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyProblem {
+    /// Nothing but whitespace was given.
+    Empty,
+    /// The text holds no PEM block (`-----BEGIN ...-----` to `-----END ...-----`).
+    NotPem,
+    /// A PEM block of another kind than a private key.
+    NotAPrivateKey {
+        /// The block's label, e.g. `PUBLIC KEY` or `CERTIFICATE` (labels are not
+        /// secret; at most 40 characters of it are kept).
+        label: String,
+    },
+    /// A private key encrypted with a passphrase (`ENCRYPTED PRIVATE KEY`).
+    Encrypted,
+    /// A private key of another algorithm than RSA (EC, Ed25519).
+    NotRsa,
+    /// The block's content is not a well-formed RSA private key (broken base64 or
+    /// DER).
+    Malformed,
+    /// A well-formed RSA key that cannot sign RS256 (shorter than 2048 bits, or
+    /// inconsistent).
+    Rejected,
+}
+
+impl fmt::Display for KeyProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const EXPECTED: &str = "give the `.pem` file GitHub made for the App (`-----BEGIN RSA \
+                                PRIVATE KEY-----`, PKCS#1, or `-----BEGIN PRIVATE KEY-----`, \
+                                PKCS#8)";
+        match self {
+            KeyProblem::Empty => write!(f, "it is empty; {EXPECTED}"),
+            KeyProblem::NotPem => write!(f, "it is not PEM text; {EXPECTED}"),
+            KeyProblem::NotAPrivateKey { label } => {
+                write!(f, "it is a PEM `{label}`, not a private key; {EXPECTED}")
+            }
+            KeyProblem::Encrypted => f.write_str(
+                "it is encrypted with a passphrase; decrypt it first (`openssl pkcs8 -in \
+                 key.pem -out plain.pem`)",
+            ),
+            KeyProblem::NotRsa => write!(
+                f,
+                "it is not an RSA key (GitHub Apps sign with RSA); {EXPECTED}"
+            ),
+            KeyProblem::Malformed => write!(
+                f,
+                "its content is not a well-formed RSA private key (was it cut or edited?); \
+                 {EXPECTED}"
+            ),
+            KeyProblem::Rejected => f.write_str(
+                "the RSA key cannot sign (it is shorter than 2048 bits or inconsistent); \
+                 generate a new private key for the App on GitHub",
+            ),
         }
     }
 }

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod auth;
 pub mod bulk;
 pub mod coder;
 mod error;
@@ -10,7 +11,8 @@ mod store;
 mod transport;
 
 pub use error::{
-    ApiError, Context, Error, Field, FieldProblem, NameProblem, Operation, Service, Validation,
+    ApiError, Context, Error, Field, FieldProblem, KeyProblem, NameProblem, Operation, Service,
+    Validation,
 };
 pub use retry::{RetryPolicy, RetryWait, WaitReason};
 pub use store::{PutOutcome, SecretInfo, SecretStore};

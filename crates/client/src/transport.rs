@@ -11,6 +11,13 @@
 //! with [`Error::Redirect`]: the credential headers (`Authorization`,
 //! `Coder-Session-Token`) are never sent to another host.
 //!
+//! # Credentials
+//!
+//! A token goes into the headers sent with every request. A GitHub App's credentials
+//! ([`crate::auth`]) give each request the `Authorization` header of the installation
+//! that serves its target; a 401 to it drops that token and repeats the request once
+//! with a new one.
+//!
 //! # Retries
 //!
 //! See [`crate::retry`] for what is retried, how long it waits, and why it is safe.
@@ -19,12 +26,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, LOCATION};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, LOCATION};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use url::Url;
 use zeroize::Zeroizing;
 
+use crate::auth::AppAuth;
 use crate::error::{ApiError, Context, Error, Service, Validation};
 use crate::retry::{self, Failure, RetryPolicy, RetryWait, WaitReason};
 
@@ -73,6 +81,8 @@ pub(crate) struct Transport {
     headers: HeaderMap,
     timeout: Duration,
     retry: RetryPolicy,
+    /// A GitHub App's credentials: an `Authorization` header per request.
+    app: Option<AppAuth>,
 }
 
 impl Transport {
@@ -96,7 +106,20 @@ impl Transport {
             headers,
             timeout: settings.timeout,
             retry: settings.retry.clone(),
+            app: None,
         })
+    }
+
+    /// The same transport, authorizing each request as GitHub App `app` (see
+    /// [`crate::auth`]) instead of with a header sent with every request.
+    pub(crate) fn with_app(mut self, app: AppAuth) -> Self {
+        self.app = Some(app);
+        self
+    }
+
+    /// The base URL.
+    pub(crate) fn base(&self) -> &Url {
+        &self.base
     }
 
     /// The base URL joined with `segments`, each percent-encoded as one path segment.
@@ -131,6 +154,30 @@ impl Transport {
     /// [`Error::Transport`] when no answer came, [`Error::Redirect`] for a redirect to
     /// another host, [`Error::Decode`] for an answer too large to read.
     pub(crate) async fn send(&self, request: &Request) -> Result<Response, Error> {
+        let Some(app) = &self.app else {
+            return self.send_with(request, None).await;
+        };
+        let authorization = app.authorize(self, &request.url).await?;
+        match self.send_with(request, Some(&authorization.header)).await {
+            // The token was refused (revoked, or the clocks disagree on its expiry):
+            // GitHub did nothing, so a new token and one more try are safe.
+            Err(err) if err.status() == Some(401) => {
+                app.rejected(&authorization).await;
+                let authorization = app.authorize(self, &request.url).await?;
+                self.send_with(request, Some(&authorization.header)).await
+            }
+            other => other,
+        }
+    }
+
+    /// [`Transport::send`] with `authorization` as the `Authorization` header (besides
+    /// the headers sent with every request), and without a GitHub App's
+    /// credentials: for the App's own requests, signed with its JWT.
+    pub(crate) async fn send_with(
+        &self,
+        request: &Request,
+        authorization: Option<&HeaderValue>,
+    ) -> Result<Response, Error> {
         let started = Instant::now();
         let policy = &self.retry;
         let mut attempts = 0u32;
@@ -138,7 +185,7 @@ impl Transport {
         let mut failures = 0u32;
         loop {
             attempts += 1;
-            let (error, wait) = match self.attempt(request).await {
+            let (error, wait) = match self.attempt(request, authorization).await {
                 Ok(response) if response.status.is_success() => return Ok(response),
                 Ok(response) => {
                     let mut api = self.api_error(&response);
@@ -224,7 +271,11 @@ impl Transport {
     }
 
     /// One attempt: the request, and same-origin redirects.
-    async fn attempt(&self, request: &Request) -> Result<Response, AttemptError> {
+    async fn attempt(
+        &self,
+        request: &Request,
+        authorization: Option<&HeaderValue>,
+    ) -> Result<Response, AttemptError> {
         let mut method = request.method.clone();
         let mut url = request.url.clone();
         let mut body = request.body.as_ref();
@@ -236,6 +287,9 @@ impl Transport {
                 .headers(self.headers.clone())
                 .header(ACCEPT, HeaderValue::from_static(self.accept()))
                 .timeout(self.timeout);
+            if let Some(authorization) = authorization {
+                builder = builder.header(AUTHORIZATION, authorization.clone());
+            }
             if let Some(body) = body {
                 // No copy: reqwest gets a handle on the request's own buffer, which is
                 // wiped when the request and every handle are dropped.

@@ -22,6 +22,9 @@ pub enum Error {
     /// libsodium could not start or refused an input (no randomness, a low-order key).
     #[error("libsodium failed (no source of randomness, or a key it refuses)")]
     Sodium,
+    /// aws-lc could not make an RSA key pair for a fake GitHub App.
+    #[error("aws-lc could not make an RSA key pair for the fake GitHub App")]
+    KeyGeneration,
     /// A scope path the fake does not serve.
     #[error("`{0}` is not a scope this fake serves")]
     UnknownScope(String),

@@ -19,6 +19,9 @@ pub struct LoggedRequest {
     /// Whether the body carried a secret's value (GitHub's `encrypted_value`, Coder's
     /// `value`), whatever the answer.
     pub carried_value: bool,
+    /// The GitHub App installation whose token the request was accepted with (fake
+    /// GitHub only); `None` for other credentials and for refused requests.
+    pub installation: Option<u64>,
 }
 
 impl LoggedRequest {
@@ -30,6 +33,7 @@ impl LoggedRequest {
             query: uri.query().map(str::to_owned),
             status: response.status().as_u16(),
             carried_value: carries_value(body),
+            installation: None,
         }
     }
 }

@@ -40,7 +40,7 @@ pub(crate) fn unix_now() -> u64 {
 }
 
 /// `seconds` since the Unix epoch as an RFC 3339 UTC timestamp.
-fn rfc3339(seconds: u64) -> String {
+pub(crate) fn rfc3339(seconds: u64) -> String {
     let days = seconds / 86_400;
     let rest = seconds % 86_400;
     let (year, month, day) = civil_from_days(days);

@@ -3,6 +3,7 @@
 //! clap's types.
 
 mod coder;
+mod credentials;
 mod github;
 
 use std::time::Duration;

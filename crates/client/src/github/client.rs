@@ -9,6 +9,7 @@ use secrecy::{ExposeSecret as _, SecretString};
 use zeroize::Zeroizing;
 
 use super::keys::KeyCache;
+use crate::auth::{AppAuth, PrivateKey};
 use crate::transport::{
     HttpSettings, Transport, cleartext_to_another_host, credential_header, parse_base_url,
     without_query,
@@ -65,8 +66,8 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    /// A builder; [`ClientBuilder::token`] must be called before
-    /// [`build`](ClientBuilder::build).
+    /// A builder; [`ClientBuilder::token`] or [`ClientBuilder::app`] must be called
+    /// before [`build`](ClientBuilder::build).
     pub fn builder() -> ClientBuilder<NoToken> {
         ClientBuilder {
             token: NoToken,
@@ -99,8 +100,8 @@ impl Client {
     }
 }
 
-/// Builds a [`Client`]. The token is required: `build` exists only after
-/// [`token`](ClientBuilder::token).
+/// Builds a [`Client`]. Credentials are required: `build` exists only after
+/// [`token`](ClientBuilder::token) or [`app`](ClientBuilder::app).
 ///
 /// ```compile_fail
 /// // No token: does not compile.
@@ -124,6 +125,22 @@ pub struct WithToken(SecretString);
 impl fmt::Debug for WithToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("WithToken(..)")
+    }
+}
+
+/// Typestate of [`ClientBuilder`]: GitHub App credentials given (see [`crate::auth`]).
+pub struct WithApp {
+    app_id: u64,
+    private_key: SecretString,
+    installation_id: Option<u64>,
+}
+
+impl fmt::Debug for WithApp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WithApp")
+            .field("app_id", &self.app_id)
+            .field("installation_id", &self.installation_id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -151,6 +168,63 @@ impl ClientBuilder<NoToken> {
             allow_insecure_http: self.allow_insecure_http,
             settings: self.settings,
         }
+    }
+
+    /// Authenticates as GitHub App `app_id` with its private key (the PEM text of
+    /// the `.pem` file GitHub made: PKCS#1 or PKCS#8), instead of a token: the client
+    /// finds the App's installation for each organization or repository, and gets
+    /// and refreshes installation tokens itself (see [`crate::auth`]). The key is
+    /// read by [`build`](ClientBuilder::build).
+    ///
+    /// ```no_run
+    /// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let pem = std::fs::read_to_string("my-app.2026-12-04.private-key.pem")?;
+    /// let gh = sealpost_client::github::Client::builder()
+    ///     .app(123_456, pem)
+    ///     .installation_id(7_654_321) // optional
+    ///     .build()?;
+    /// # let _ = gh;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn app(
+        self,
+        app_id: u64,
+        private_key_pem: impl Into<SecretString>,
+    ) -> ClientBuilder<WithApp> {
+        ClientBuilder {
+            token: WithApp {
+                app_id,
+                private_key: private_key_pem.into(),
+                installation_id: None,
+            },
+            base_url: self.base_url,
+            settings: self.settings,
+            allow_insecure_http: self.allow_insecure_http,
+        }
+    }
+}
+
+impl ClientBuilder<WithApp> {
+    /// Uses installation `id` of the App for every request, instead of looking up
+    /// the installation of each organization or repository. Needed for environments
+    /// of repositories given by id.
+    pub fn installation_id(mut self, id: u64) -> Self {
+        self.token.installation_id = Some(id);
+        self
+    }
+
+    /// The client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidPrivateKey`] for a key that cannot be used, and the errors of
+    /// [`ClientBuilder::<WithToken>::build`] but for the token's. Nothing is sent: the
+    /// first installation token is minted by the first request.
+    pub fn build(self) -> Result<Client, Error> {
+        let key = PrivateKey::from_pem(self.token.private_key.expose_secret())?;
+        let app = AppAuth::new(self.token.app_id, key, self.token.installation_id);
+        finish(&self, HeaderMap::new(), Some(app))
     }
 }
 
@@ -208,13 +282,7 @@ impl ClientBuilder<WithToken> {
     /// [`Error::InvalidCredential`] for a token that cannot be sent in a header,
     /// [`Error::HttpClient`] if the TLS backend cannot start.
     pub fn build(self) -> Result<Client, Error> {
-        let base = parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
-        if !self.allow_insecure_http && cleartext_to_another_host(&base) {
-            return Err(Error::InsecureBaseUrl {
-                service: Service::GitHub,
-                url: without_query(&base),
-            });
-        }
+        parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
         let token = self.token.0.expose_secret().trim();
         if token.is_empty() {
             return Err(Error::InvalidCredential {
@@ -229,18 +297,40 @@ impl ClientBuilder<WithToken> {
         bearer.push_str("Bearer ");
         bearer.push_str(token);
         headers.insert(AUTHORIZATION, credential_header(&bearer, "GitHub token")?);
-        headers.insert(
-            "x-github-api-version",
-            HeaderValue::from_static(API_VERSION),
-        );
-        let transport = Transport::new(Service::GitHub, base, headers, &self.settings)?;
-        Ok(Client {
-            inner: Arc::new(Inner {
-                transport,
-                keys: KeyCache::default(),
-            }),
-        })
+        finish(&self, headers, None)
     }
+}
+
+/// The client `builder` describes, with `headers` (and the API version) on every
+/// request, and a GitHub App's credentials if given. A plain-`http` base URL to
+/// another host is refused unless the builder allowed it.
+fn finish<T>(
+    builder: &ClientBuilder<T>,
+    mut headers: HeaderMap,
+    app: Option<AppAuth>,
+) -> Result<Client, Error> {
+    let base = parse_base_url(builder.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+    if !builder.allow_insecure_http && cleartext_to_another_host(&base) {
+        return Err(Error::InsecureBaseUrl {
+            service: Service::GitHub,
+            url: without_query(&base),
+        });
+    }
+    let settings = &builder.settings;
+    headers.insert(
+        "x-github-api-version",
+        HeaderValue::from_static(API_VERSION),
+    );
+    let mut transport = Transport::new(Service::GitHub, base, headers, settings)?;
+    if let Some(app) = app {
+        transport = transport.with_app(app);
+    }
+    Ok(Client {
+        inner: Arc::new(Inner {
+            transport,
+            keys: KeyCache::default(),
+        }),
+    })
 }
 
 #[cfg(test)]

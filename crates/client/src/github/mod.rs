@@ -95,7 +95,9 @@ mod types;
 mod value;
 mod wire;
 
-pub use client::{API_VERSION, Client, ClientBuilder, DEFAULT_BASE_URL, NoToken, WithToken};
+pub use client::{
+    API_VERSION, Client, ClientBuilder, DEFAULT_BASE_URL, NoToken, WithApp, WithToken,
+};
 pub use keys::SecretsPublicKey;
 pub use name::{IntoSecretName, MAX_VALUE_BYTES, SecretName};
 pub use put::{PutSecret, target};

@@ -35,6 +35,21 @@
 //! opens with the scope's secret key, to at most 48 KB. Anything else is a 422 with a
 //! message saying what was wrong, and nothing is stored.
 //!
+//! # GitHub App
+//!
+//! [`FakeGitHubBuilder::app`] makes the fake a GitHub App's home too: it verifies the
+//! App's JWTs (signature with the App's public key, `iss`, `iat`, `exp` within 10
+//! minutes), serves `GET /orgs/{org}/installation`,
+//! `GET /repos/{owner}/{repo}/installation` and `GET /users/{username}/installation`
+//! for the installations given ([`FakeGitHubBuilder::org_installation`],
+//! [`FakeGitHubBuilder::user_installation`]), mints installation tokens
+//! (`POST /app/installations/{id}/access_tokens`, with `expires_at`), and accepts them
+//! on the secrets routes of their account. Tokens can stop working mid-run
+//! ([`FakeGitHubBuilder::app_tokens_work_for`], [`FakeGitHub::revoke_app_tokens`]);
+//! [`FakeGitHub::mints`] counts the mints and [`LoggedRequest::installation`] says
+//! which installation's token each request carried. The rules are in the `app`
+//! module's source, written from GitHub's documentation.
+//!
 //! # Faults
 //!
 //! [`FakeGitHubBuilder`] can make `PUT`s of secrets fail ([`Fault`]: 502, 429 with
@@ -42,6 +57,7 @@
 //! stored values; [`FakeGitHub::requests`] and [`FakeGitHub::put_statuses`] show what
 //! the client did about it.
 
+mod app;
 mod routes;
 mod scope;
 mod state;
@@ -50,9 +66,11 @@ mod types;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+pub use app::{AppKey, MAX_JWT_LIFETIME_SECS};
 pub use scope::{APPS, Scope};
 pub use types::{Fault, PublishedKey, Stored};
 
+use self::app::{AccountKind, AppConfig, Installation};
 use self::scope::{Route, Tail};
 use self::state::{Config, Shared, StoredSecret};
 use self::types::When;
@@ -115,6 +133,7 @@ impl FakeGitHub {
                 page_size_limit: 100,
                 repositories: BTreeMap::new(),
                 numeric_key_ids: BTreeSet::new(),
+                app: None,
             },
         }
     }
@@ -218,6 +237,33 @@ impl FakeGitHub {
         self.matching("GET", scope, &Tail::PublicKey).len()
     }
 
+    /// Makes every GitHub App installation token given so far stop working (401), as
+    /// when they expire or are revoked mid-run.
+    pub fn revoke_app_tokens(&self) {
+        self.shared.lock().app.revoke_all();
+    }
+
+    /// How many installation tokens were minted, for every installation.
+    pub fn mints(&self) -> usize {
+        self.shared.lock().app.mints.len()
+    }
+
+    /// How many installation tokens of `installation` were minted.
+    pub fn mints_for(&self, installation: u64) -> usize {
+        let inner = self.shared.lock();
+        inner
+            .app
+            .mints
+            .iter()
+            .filter(|id| **id == installation)
+            .count()
+    }
+
+    /// Why the App's JWTs were refused, in order (empty when every JWT was good).
+    pub fn jwt_refusals(&self) -> Vec<String> {
+        self.shared.lock().app.jwt_refusals.clone()
+    }
+
     fn matching(&self, method: &str, scope: &Scope, tail: &Tail) -> Vec<u16> {
         self.shared
             .lock()
@@ -296,6 +342,60 @@ impl FakeGitHubBuilder {
     pub fn numeric_key_id(mut self, scope: Scope) -> Self {
         self.config.numeric_key_ids.insert(scope);
         self
+    }
+
+    /// The fake is the home of GitHub App `app_id` whose key pair is `key`: it
+    /// verifies JWTs with `key`'s public half, serves installation lookups and mints
+    /// installation tokens, and accepts those on the secrets routes (see the module
+    /// docs). The token of [`FakeGitHubBuilder::token`] still works too.
+    pub fn app(mut self, app_id: u64, key: &AppKey) -> Self {
+        let app = self.app_config();
+        app.app_id = app_id;
+        app.public_key = key.public_key_der().to_vec();
+        self
+    }
+
+    /// The App is installed on organization `org` as installation `id`: it serves
+    /// the organization's secrets and those of its repositories.
+    pub fn org_installation(mut self, id: u64, org: &str) -> Self {
+        self.app_config().installations.push(Installation {
+            id,
+            account: org.to_owned(),
+            kind: AccountKind::Organization,
+        });
+        self
+    }
+
+    /// The App is installed on user `login`'s account as installation `id`: it serves
+    /// the secrets of the user's repositories (never the user's own Codespaces
+    /// secrets).
+    pub fn user_installation(mut self, id: u64, login: &str) -> Self {
+        self.app_config().installations.push(Installation {
+            id,
+            account: login.to_owned(),
+            kind: AccountKind::User,
+        });
+        self
+    }
+
+    /// Each installation token works for `requests` requests, then answers 401 "Bad
+    /// credentials", as a token that expired or was revoked mid-run.
+    pub fn app_tokens_work_for(mut self, requests: usize) -> Self {
+        self.app_config().token_uses = Some(requests);
+        self
+    }
+
+    /// Installation tokens expire `lifetime` after they are minted (GitHub, and the
+    /// default: one hour); `expires_at` says so, and they are refused after.
+    pub fn app_token_lifetime(mut self, lifetime: std::time::Duration) -> Self {
+        self.app_config().token_lifetime = lifetime.as_secs();
+        self
+    }
+
+    fn app_config(&mut self) -> &mut AppConfig {
+        self.config
+            .app
+            .get_or_insert_with(|| AppConfig::new(0, Vec::new()))
     }
 
     /// Starts the fake on the current tokio runtime.

@@ -13,6 +13,7 @@ use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::app;
 use super::scope::{Route, Scope, Tail, route};
 use super::state::{Config, Inner, Shared, StoredSecret};
 use super::types::{Fault, Stored, When};
@@ -51,17 +52,44 @@ async fn handle(
     };
     // One lock for the whole answer, so the log's order is the order of changes.
     let mut inner = shared.lock();
-    let response = answer(&shared.config, &mut inner, &request);
-    inner
-        .log
-        .push(LoggedRequest::new(&method, &uri, &body, &response));
+    let mut installation = None;
+    let response = answer(&shared.config, &mut inner, &request, &mut installation);
+    let mut logged = LoggedRequest::new(&method, &uri, &body, &response);
+    if response.status().is_success() {
+        logged.installation = installation;
+    }
+    inner.log.push(logged);
     response
 }
 
-fn answer(config: &Config, inner: &mut Inner, request: &Request<'_>) -> Response {
-    let answered = check_headers(config, request.headers).and_then(|()| {
+/// The answer to `request`; `installation` is set to the GitHub App installation
+/// whose token the request carried, if it carried one that works.
+fn answer(
+    config: &Config,
+    inner: &mut Inner,
+    request: &Request<'_>,
+    installation: &mut Option<u64>,
+) -> Response {
+    if let Some(app_route) = app::route(request.uri.path()) {
+        let answered = check_headers(request.headers).and_then(|()| {
+            app::answer(
+                config.app.as_ref(),
+                &mut inner.app,
+                request.method,
+                &app_route,
+                request.headers,
+            )
+            .map_err(|(status, message)| Refusal::new(status, message))
+        });
+        return answered.unwrap_or_else(IntoResponse::into_response);
+    }
+    let route = route(request.uri.path());
+    let answered = require_authorization(request.headers).and_then(|()| {
+        let used = check_credentials(config, inner, request.headers, route.as_ref())?;
+        check_headers(request.headers)?;
+        *installation = used;
         let base = base_url(request.headers);
-        match (request.method, route(request.uri.path())) {
+        match (request.method, route) {
             (&Method::GET, Some(Route::Repository { owner, repo })) => {
                 repository(config, &format!("{owner}/{repo}"))
             }
@@ -212,23 +240,62 @@ fn secrets(
     }
 }
 
-/// Checks the token and the headers GitHub asks for; the fake is stricter than GitHub
-/// (which only recommends `Accept` and the API version) so that a client that forgets
-/// them is caught.
-fn check_headers(config: &Config, headers: &HeaderMap) -> Result<(), Refusal> {
-    let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
-    let Some(authorization) = header("authorization") else {
-        return Err(Refusal::new(
-            StatusCode::UNAUTHORIZED,
-            "Requires authentication",
-        ));
-    };
+/// Checks the credentials of a request to the secrets API: the configured token, or
+/// a working installation token of the GitHub App for the account the request is
+/// about (whose installation is returned). A JWT is the App's own credential, not an
+/// installation's: refused.
+fn check_credentials(
+    config: &Config,
+    inner: &mut Inner,
+    headers: &HeaderMap,
+    route: Option<&Route>,
+) -> Result<Option<u64>, Refusal> {
+    let authorization = headers
+        .get("authorization")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
     let token = authorization
         .strip_prefix("Bearer ")
-        .or_else(|| authorization.strip_prefix("token "));
-    if token != Some(config.token.as_str()) {
-        return Err(Refusal::new(StatusCode::UNAUTHORIZED, "Bad credentials"));
+        .or_else(|| authorization.strip_prefix("token "))
+        .unwrap_or_default();
+    if token == config.token {
+        return Ok(None);
     }
+    let owner = match route {
+        Some(Route::Secrets { scope, .. }) => scope.owner(&config.repositories),
+        Some(Route::Repository { owner, .. }) => app::Owner::Account(owner),
+        None => app::Owner::Nothing,
+    };
+    match app::check_token(config.app.as_ref(), &mut inner.app, token, owner) {
+        Some(Ok(installation)) => Ok(Some(installation)),
+        Some(Err((status, message))) => Err(Refusal::new(status, message)),
+        None if config.app.is_some() && app::is_jwt(token) => Err(Refusal::new(
+            StatusCode::FORBIDDEN,
+            "A GitHub App's JWT only authenticates the App's own endpoints; \
+             use an installation access token",
+        )),
+        None => Err(Refusal::new(StatusCode::UNAUTHORIZED, "Bad credentials")),
+    }
+}
+
+/// 401 for a request without credentials.
+fn require_authorization(headers: &HeaderMap) -> Result<(), Refusal> {
+    if headers.contains_key("authorization") {
+        Ok(())
+    } else {
+        Err(Refusal::new(
+            StatusCode::UNAUTHORIZED,
+            "Requires authentication",
+        ))
+    }
+}
+
+/// Checks the headers GitHub asks for; the fake is stricter than GitHub (which only
+/// recommends `Accept` and the API version) so that a client that forgets them is
+/// caught. The credentials are checked after.
+fn check_headers(headers: &HeaderMap) -> Result<(), Refusal> {
+    let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+    require_authorization(headers)?;
     if header("user-agent").is_none_or(str::is_empty) {
         return Err(Refusal::new(
             StatusCode::FORBIDDEN,

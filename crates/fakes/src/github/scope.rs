@@ -187,6 +187,29 @@ impl fmt::Display for Scope {
     }
 }
 
+impl Scope {
+    /// Whose resources the scope's secrets are, for checking an installation token:
+    /// the organization, or the repository's owner (by id through `repositories`, the
+    /// repositories the fake knows; an unknown id belongs to nobody).
+    pub(crate) fn owner<'a>(
+        &'a self,
+        repositories: &'a std::collections::BTreeMap<u64, String>,
+    ) -> super::app::Owner<'a> {
+        use super::app::Owner;
+        match &self.0 {
+            Kind::User => Owner::User,
+            Kind::Org { org, .. } => Owner::Account(org),
+            Kind::Repo { owner, .. } | Kind::Environment { owner, .. } => Owner::Account(owner),
+            Kind::EnvironmentById { id, .. } => Owner::Account(
+                repositories
+                    .get(id)
+                    .and_then(|full| full.split_once('/'))
+                    .map_or("", |(owner, _)| owner),
+            ),
+        }
+    }
+}
+
 /// What a request's path names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Route {

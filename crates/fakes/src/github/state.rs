@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use super::app::{AppConfig, AppState};
 use super::scope::Scope;
 use super::types::{Fault, PublishedKey, Stored, When};
 use crate::log::LoggedRequest;
@@ -24,6 +25,8 @@ pub(crate) struct Config {
     pub(crate) repositories: BTreeMap<u64, String>,
     /// Scopes whose public key answer gives `key_id` as a JSON number.
     pub(crate) numeric_key_ids: BTreeSet<Scope>,
+    /// The GitHub App whose installation tokens are accepted besides `token`.
+    pub(crate) app: Option<AppConfig>,
 }
 
 /// Everything behind the lock.
@@ -35,6 +38,8 @@ pub(crate) struct Inner {
     pub(crate) puts: usize,
     /// Secrets that were `PUT` at least once (for [`When::FirstPutOfEachSecret`]).
     pub(crate) put_before: HashSet<(Scope, String)>,
+    /// The GitHub App's tokens, mints and refused JWTs.
+    pub(crate) app: AppState,
     /// The last key id given out; ids are unique across scopes, so a value sealed to
     /// one scope's key is never taken in another.
     last_key_id: u64,
