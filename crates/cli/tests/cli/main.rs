@@ -5,6 +5,7 @@
 #![allow(clippy::unreadable_literal)]
 
 mod coder;
+mod generate;
 mod github;
 mod help;
 mod keygen;
