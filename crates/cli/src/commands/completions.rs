@@ -19,6 +19,8 @@ pub(crate) fn run(shell: ShellArg) -> Result<(), Error> {
         ShellArg::Fish => Shell::Fish,
         ShellArg::Powershell => Shell::PowerShell,
     };
+    // clap_complete's scripts offer hidden flags too (clap#1335), so the test knob
+    // `--retry-max-wait-ms` is among the completions, though not in `--help`.
     // Into memory first: `clap_complete` panics when its writer fails, and standard
     // output can (a reader that went away); writing to a `Vec` cannot.
     let mut script = Vec::new();
