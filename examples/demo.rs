@@ -92,12 +92,8 @@ pub(crate) async fn run(out: &mut impl Write) -> Result<bool, Box<dyn Error>> {
     //    the repositories are part of `Visibility::Selected`, so they cannot be given
     //    with another visibility.
     let outcome = gh
-        .org_secret(
-            App::Actions,
-            "acme",
-            "DEPLOY_KEY",
-            Visibility::selected([1_296_269, 1_296_270]),
-        )
+        .org_secret(App::Actions, "acme", "DEPLOY_KEY")
+        .visibility(Visibility::selected([1_296_269, 1_296_270]))
         .value(DEPLOY_KEY)
         .send()
         .await?;

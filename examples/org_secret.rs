@@ -69,7 +69,8 @@ async fn run() -> Result<String, Box<dyn Error>> {
 
     // App, organization, name and visibility are required: they are the arguments.
     let outcome = gh
-        .org_secret(app, &org, &name, visibility.clone())
+        .org_secret(app, &org, &name)
+        .visibility(visibility.clone())
         .value(value)
         .send()
         .await?;

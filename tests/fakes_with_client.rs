@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use sealpost::client::bulk::Bulk;
 use sealpost::client::coder;
-use sealpost::client::github::{self, App};
+use sealpost::client::github::{self, App, Repo};
 use sealpost::client::secrecy::SecretString;
 use sealpost::client::{PutOutcome, RetryPolicy};
 use sealpost_fakes::{FakeCoder, FakeGitHub, Fault, Scope};
@@ -35,7 +35,7 @@ async fn a_bulk_upload_through_every_fault_lands_each_secret_once() {
         )
         .build()
         .unwrap();
-    let store = gh.repository_secrets(App::Actions, "octo", "hello");
+    let store = gh.repository_secrets(App::Actions, Repo::name("octo", "hello"));
     let items: Vec<(String, SecretString)> = (0..25)
         .map(|i| (format!("SECRET_{i:02}"), format!("value {i}\n").into()))
         .collect();
@@ -75,7 +75,7 @@ async fn a_bulk_upload_through_every_fault_lands_each_secret_once() {
     assert!(server.key_fetches(&scope) >= 2);
     // A value stored again is an update.
     let again = gh
-        .repository_secret(App::Actions, "octo", "hello", "SECRET_00")
+        .repository_secret(App::Actions, Repo::name("octo", "hello"), "SECRET_00")
         .value("new")
         .send()
         .await;

@@ -148,6 +148,13 @@ pub(crate) enum GithubCommand {
     /// Delete a secret.
     #[command(after_help = GITHUB_DELETE_EXAMPLES)]
     Delete(GithubDeleteArgs),
+
+    /// Show or change who may use an existing organization or user secret, without
+    /// sending its value.
+    ///
+    /// With no change flag, prints the visibility and the repositories.
+    #[command(after_help = GITHUB_ACCESS_EXAMPLES)]
+    Access(GithubAccessArgs),
 }
 
 /// Where GitHub keeps the secrets: exactly one of `--user`, `--org`, `--repo` and
@@ -200,7 +207,7 @@ pub(crate) enum AppArg {
 }
 
 /// `--visibility`.
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum VisibilityArg {
     /// Every repository of the organization.
     All,
@@ -247,8 +254,9 @@ pub(crate) struct GithubSetArgs {
     )]
     pub(crate) concurrency: Option<usize>,
 
-    /// Which repositories of the organization may use the secret. Default: `private`,
-    /// or `selected` with `--repos`.
+    /// Which repositories of the organization may use the secret. Default: what an
+    /// existing secret has (kept as it is), `private` for a new one; `selected` with
+    /// `--repos`.
     #[arg(short = 'v', long, value_enum, conflicts_with_all = ["user", "repo", "repo_id"])]
     pub(crate) visibility: Option<VisibilityArg>,
 
@@ -304,6 +312,68 @@ pub(crate) struct GithubDeleteArgs {
     pub(crate) place: PlaceArgs,
 }
 
+/// `sealpost github access NAME`.
+#[derive(Args)]
+#[command(group(ArgGroup::new("access_scope").required(true).args(["user", "org"])))]
+pub(crate) struct GithubAccessArgs {
+    /// The secret's name.
+    pub(crate) name: String,
+
+    /// A secret of the authenticated user (Codespaces).
+    #[arg(short = 'u', long, help_heading = "Scope")]
+    pub(crate) user: bool,
+
+    /// A secret of this organization.
+    #[arg(short = 'o', long, value_name = "ORG", help_heading = "Scope")]
+    pub(crate) org: Option<String>,
+
+    /// The secrets of this app (organization secrets; user secrets are Codespaces
+    /// secrets). Default: actions.
+    #[arg(short = 'a', long, value_enum, help_heading = "Scope")]
+    pub(crate) app: Option<AppArg>,
+
+    /// Change the visibility of an organization secret (with `--repos` for
+    /// `selected`).
+    #[arg(short = 'v', long, value_enum, conflicts_with = "user")]
+    pub(crate) visibility: Option<VisibilityArg>,
+
+    /// Share the secret with exactly these repositories (ids or OWNER/NAME, separated
+    /// by commas).
+    #[arg(
+        short = 'r',
+        long,
+        value_name = "REPOS",
+        value_delimiter = ',',
+        num_args = 1,
+        conflicts_with_all = ["add_repos", "remove_repos"]
+    )]
+    pub(crate) repos: Option<Vec<String>>,
+
+    /// Share the secret with these repositories too.
+    #[arg(
+        long,
+        value_name = "REPOS",
+        value_delimiter = ',',
+        num_args = 1,
+        conflicts_with_all = ["remove_repos", "visibility"]
+    )]
+    pub(crate) add_repos: Option<Vec<String>>,
+
+    /// Stop sharing the secret with these repositories.
+    #[arg(
+        long,
+        value_name = "REPOS",
+        value_delimiter = ',',
+        num_args = 1,
+        conflicts_with = "visibility"
+    )]
+    pub(crate) remove_repos: Option<Vec<String>>,
+
+    /// Print the current access as JSON.
+    #[arg(long, conflicts_with_all = ["visibility", "repos", "add_repos", "remove_repos"])]
+    pub(crate) json: bool,
+}
+
 /// The environment variables of every `github` command, for the end of their help.
 macro_rules! github_environment {
     () => {
@@ -332,6 +402,16 @@ const GITHUB_LIST_EXAMPLES: &str = concat!(
 Examples:
   sealpost github list --repo octo/hello --app dependabot
   sealpost github list --org acme --json\n\n",
+    github_environment!()
+);
+
+const GITHUB_ACCESS_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  sealpost github access NPM_TOKEN --org acme
+  sealpost github access NPM_TOKEN --org acme --visibility selected --repos octo/hello,1296269
+  sealpost github access NPM_TOKEN --org acme --add-repos octo/web
+  sealpost github access NPM_TOKEN --user --remove-repos 1296269\n\n",
     github_environment!()
 );
 

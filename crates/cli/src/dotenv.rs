@@ -114,6 +114,24 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<EnvFile, Vec<SyntaxError>> {
     }
 }
 
+/// The first line (from 1) of `bytes` that defines `name`: `NAME=...` or
+/// `export NAME=...`, blanks allowed around the name. Used to point at names, never at
+/// values.
+pub(crate) fn definition_line(bytes: &[u8], name: &str) -> Option<usize> {
+    let text = String::from_utf8_lossy(bytes);
+    text.lines()
+        .position(|line| {
+            let line = line.trim_start().trim_start_matches(BOM);
+            let line = line
+                .strip_prefix("export")
+                .filter(|rest| rest.starts_with([' ', '\t']))
+                .map_or(line, str::trim_start);
+            line.strip_prefix(name)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|index| index + 1)
+}
+
 /// The line (from 1) that byte `offset` of `text` is on.
 fn line_of(text: &[u8], offset: usize) -> usize {
     // Files of a few kilobytes; not worth a dependency for counting fast.
@@ -195,6 +213,15 @@ mod tests {
             .collect();
         assert_eq!(got, [("A", "4"), ("B", "2")]);
         assert_eq!(file.repeated, ["A", "A"]);
+    }
+
+    #[test]
+    fn definitions_are_found_by_name() {
+        let file = b"# comment\nnpm_token=a\n  export NPM_TOKEN = b\nNPM_TOKEN_2=c\n";
+        assert_eq!(definition_line(file, "npm_token"), Some(2));
+        assert_eq!(definition_line(file, "NPM_TOKEN"), Some(3));
+        assert_eq!(definition_line(file, "NPM_TOKEN_2"), Some(4));
+        assert_eq!(definition_line(file, "NPM"), None);
     }
 
     #[test]

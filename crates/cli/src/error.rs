@@ -126,6 +126,27 @@ pub(crate) enum Error {
     )]
     ReposNeedSelected,
 
+    /// `github access` with more than one kind of change.
+    #[error(
+        "give one change at a time: --visibility (with --repos for selected), --repos, \
+         --add-repos or --remove-repos"
+    )]
+    OneAccessChange,
+
+    /// Names in a dotenv file that GitHub takes for one secret (listed on standard
+    /// error before this error, with their lines).
+    #[error(
+        "{} names {count} secret(s) in more than one spelling (GitHub ignores case in \
+         names); keep one spelling of each; nothing was stored",
+        path.display()
+    )]
+    NameCollisions {
+        /// The file.
+        path: PathBuf,
+        /// How many secrets.
+        count: usize,
+    },
+
     /// The service refused, could not be reached, or refused the input before anything
     /// was sent.
     #[error("{0}")]

@@ -3,8 +3,12 @@
 //!
 //! A failure of one item never stops the others: the report names every item that
 //! failed, with its error, and every other item is stored. Items whose input is
-//! invalid (a bad name, a value too large, a name given twice) fail before anything is
-//! sent for them.
+//! invalid (a bad name, a value too large) fail before anything is sent for them.
+//!
+//! Names that the store cannot tell apart ([`SecretStore::name_key`]: GitHub ignores
+//! ASCII case, so `npm_token` and `NPM_TOKEN` are one secret) would race for one
+//! secret, and which value won would be chance. Every item of such a group fails with
+//! [`Error::NameCollision`], naming each spelling, and nothing is sent for any of them.
 //!
 //! ```
 //! use sealpost_client::SecretStore;
@@ -24,7 +28,7 @@
 //! }
 //! ```
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::fmt;
 
 use futures_util::StreamExt as _;
@@ -98,16 +102,20 @@ impl<'s> Bulk<'s> {
         items: impl IntoIterator<Item = (String, SecretString)>,
     ) -> BulkReport<PutOutcome> {
         let store = self.store;
-        let mut seen = HashSet::new();
-        let jobs = items.into_iter().map(|(name, value)| {
-            let precheck = if seen.insert(name.clone()) {
-                store.check(&name, &value)
-            } else {
-                Err(duplicate(&name))
-            };
-            (name, value, precheck)
-        });
-        let jobs: Vec<_> = jobs.collect();
+        let items: Vec<(String, SecretString)> = items.into_iter().collect();
+        let collisions = collisions(store, items.iter().map(|(name, _)| name.as_str()));
+        let jobs: Vec<_> = items
+            .into_iter()
+            .map(|(name, value)| {
+                let precheck = match collisions.get(&store.name_key(&name)) {
+                    Some(spellings) => Err(Error::NameCollision {
+                        spellings: spellings.clone(),
+                    }),
+                    None => store.check(&name, &value),
+                };
+                (name, value, precheck)
+            })
+            .collect();
         let results = stream::iter(jobs.into_iter().enumerate())
             .map(|(index, (name, value, precheck))| async move {
                 let result = match precheck {
@@ -127,20 +135,20 @@ impl<'s> Bulk<'s> {
     /// Deletes every secret named; the report lists the items in the order given.
     pub async fn delete_all(&self, names: impl IntoIterator<Item = String>) -> BulkReport<()> {
         let store = self.store;
-        let mut seen = HashSet::new();
+        let names: Vec<String> = names.into_iter().collect();
+        let collisions = collisions(store, names.iter().map(String::as_str));
         let jobs: Vec<_> = names
             .into_iter()
             .map(|name| {
-                let first = seen.insert(name.clone());
-                (name, first)
+                let collision = collisions.get(&store.name_key(&name)).cloned();
+                (name, collision)
             })
             .collect();
         let results = stream::iter(jobs.into_iter().enumerate())
-            .map(|(index, (name, first))| async move {
-                let result = if first {
-                    store.delete(&name).await
-                } else {
-                    Err(duplicate(&name))
+            .map(|(index, (name, collision))| async move {
+                let result = match collision {
+                    None => store.delete(&name).await,
+                    Some(spellings) => Err(Error::NameCollision { spellings }),
                 };
                 let item = ItemReport { name, result };
                 if let Some(callback) = &self.on_delete {
@@ -153,11 +161,21 @@ impl<'s> Bulk<'s> {
     }
 }
 
-fn duplicate(name: &str) -> Error {
-    Error::InvalidInput {
-        what: "secret name",
-        problem: format!("`{name}` is given more than once; only its first entry is used"),
+/// The names given more than once, as `store` tells names apart: for each such
+/// name's key, every spelling given, in order.
+pub fn collisions<'a>(
+    store: &dyn SecretStore,
+    names: impl IntoIterator<Item = &'a str>,
+) -> HashMap<String, Vec<String>> {
+    let mut groups: HashMap<String, Vec<String>> = HashMap::new();
+    for name in names {
+        groups
+            .entry(store.name_key(name))
+            .or_default()
+            .push(name.to_owned());
     }
+    groups.retain(|_, spellings| spellings.len() > 1);
+    groups
 }
 
 async fn collect<T>(
@@ -270,6 +288,10 @@ mod tests {
         async fn delete(&self, _name: &str) -> Result<(), Error> {
             Ok(())
         }
+
+        fn name_key(&self, name: &str) -> String {
+            name.to_ascii_uppercase()
+        }
     }
 
     fn item(name: &str, value: &str) -> (String, SecretString) {
@@ -290,26 +312,29 @@ mod tests {
                 item("1BAD", "2"),
                 item("B", "fail"),
                 item("C", "3"),
-                item("A", "4"),
+                item("D", "5"),
+                item("a", "4"),
             ])
             .await;
         assert!(!report.is_success());
         let names: Vec<_> = report.items.iter().map(|i| i.name.as_str()).collect();
-        assert_eq!(names, ["A", "1BAD", "B", "C", "A"]);
+        assert_eq!(names, ["A", "1BAD", "B", "C", "D", "a"]);
         let failed: Vec<_> = report.failures().map(|i| i.name.as_str()).collect();
-        assert_eq!(failed, ["1BAD", "B", "A"]);
+        assert_eq!(failed, ["A", "1BAD", "B", "a"]);
         assert!(matches!(
             report.items[1].result,
             Err(Error::InvalidName { .. })
         ));
-        assert!(matches!(
-            report.items[4].result,
-            Err(Error::InvalidInput { .. })
-        ));
+        for index in [0, 5] {
+            match &report.items[index].result {
+                Err(Error::NameCollision { spellings }) => assert_eq!(spellings, &["A", "a"]),
+                other => panic!("{other:?}"),
+            }
+        }
         let mut stored = store.stored.lock().unwrap().clone();
         stored.sort();
-        assert_eq!(stored, [("A".into(), "1".into()), ("C".into(), "3".into())]);
-        assert_eq!(seen.load(Ordering::SeqCst), 5);
+        assert_eq!(stored, [("C".into(), "3".into()), ("D".into(), "5".into())]);
+        assert_eq!(seen.load(Ordering::SeqCst), 6);
         assert!(store.max_in_flight.load(Ordering::SeqCst) <= 2);
     }
 
@@ -317,15 +342,15 @@ mod tests {
     async fn delete_all_reports_each() {
         let store = Memory::default();
         let report = Bulk::new(&store)
-            .delete_all(["X".to_owned(), "Y".to_owned(), "X".to_owned()])
+            .delete_all(["X".to_owned(), "Y".to_owned(), "x".to_owned()])
             .await;
-        assert_eq!(report.successes().count(), 2);
+        assert_eq!(report.successes().count(), 1);
         assert_eq!(
             report
                 .failures()
                 .map(|i| i.name.as_str())
                 .collect::<Vec<_>>(),
-            ["X"]
+            ["X", "x"]
         );
     }
 }

@@ -39,6 +39,18 @@ pub enum Error {
         problem: NameProblem,
     },
 
+    /// Names that the service takes for one secret (GitHub compares names ignoring
+    /// ASCII case) were given together; which value won would be chance, so none of
+    /// them was sent.
+    #[error(
+        "{} are one secret to the service (names are compared ignoring case); keep one of them",
+        spellings_list(spellings)
+    )]
+    NameCollision {
+        /// Every spelling given, in order (names are not secret).
+        spellings: Vec<String>,
+    },
+
     /// A secret value larger than the service stores; nothing was sent.
     #[error(
         "the value of secret `{name}` is {size} bytes, but at most {limit} bytes can be stored; \
@@ -221,6 +233,7 @@ impl Error {
         matches!(
             self,
             Error::InvalidName { .. }
+                | Error::NameCollision { .. }
                 | Error::ValueTooLarge { .. }
                 | Error::InvalidInput { .. }
                 | Error::InvalidBaseUrl { .. }
@@ -237,6 +250,15 @@ impl Error {
             Error::Transport { .. } | Error::Timeout { .. } => true,
             _ => false,
         }
+    }
+}
+
+/// "`a`, `A` and `a`": the spellings of a [`Error::NameCollision`].
+fn spellings_list(spellings: &[String]) -> String {
+    let quoted: Vec<String> = spellings.iter().map(|s| format!("`{s}`")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => quoted.concat(),
     }
 }
 
@@ -665,6 +687,27 @@ mod tests {
         };
         assert!(invalid.is_invalid_input());
         assert!(invalid.context().is_none());
+    }
+
+    #[test]
+    fn name_collisions_name_every_spelling() {
+        let two = Error::NameCollision {
+            spellings: vec!["npm_token".into(), "NPM_TOKEN".into()],
+        };
+        assert_eq!(
+            two.to_string(),
+            "`npm_token` and `NPM_TOKEN` are one secret to the service (names are compared \
+             ignoring case); keep one of them"
+        );
+        assert!(two.is_invalid_input());
+        let three = Error::NameCollision {
+            spellings: vec!["a".into(), "A".into(), "a".into()],
+        };
+        assert!(
+            three
+                .to_string()
+                .starts_with("`a`, `A` and `a` are one secret")
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 use async_trait::async_trait;
 use secrecy::SecretString;
+use time::OffsetDateTime;
 
 use crate::Error;
 
@@ -74,6 +75,13 @@ pub trait SecretStore: Send + Sync {
     ///
     /// [`Error::Api`] with [`Error::is_not_found`] when there is no such secret.
     async fn delete(&self, name: &str) -> Result<(), Error>;
+
+    /// The form of `name` under which the service tells names apart: two names with
+    /// the same key are one secret. GitHub ignores ASCII case (`npm_token` and
+    /// `NPM_TOKEN` are one secret); by default, names are compared as they are.
+    fn name_key(&self, name: &str) -> String {
+        name.to_owned()
+    }
 }
 
 /// Whether storing a secret created it or replaced an existing one.
@@ -91,10 +99,10 @@ pub enum PutOutcome {
 pub struct SecretInfo {
     /// The secret's name.
     pub name: String,
-    /// When it was created, as the service wrote it (RFC 3339).
-    pub created_at: Option<String>,
-    /// When it was last changed, as the service wrote it (RFC 3339).
-    pub updated_at: Option<String>,
+    /// When it was created, where the service says.
+    pub created_at: Option<OffsetDateTime>,
+    /// When it was last changed, where the service says.
+    pub updated_at: Option<OffsetDateTime>,
     /// A description, where the service keeps one (Coder).
     pub description: Option<String>,
 }

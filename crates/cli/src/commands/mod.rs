@@ -8,9 +8,16 @@ mod man;
 mod open;
 mod seal;
 
+use time::format_description::well_known::Rfc3339;
+
 use crate::cli::Generate;
 use crate::error::Error;
 use crate::settings::Settings;
+
+/// A time as RFC 3339 text, as the services write it.
+fn timestamp(time: time::OffsetDateTime) -> String {
+    time.format(&Rfc3339).unwrap_or_else(|_| time.to_string())
+}
 
 /// Runs the command `settings` were resolved for.
 pub(crate) fn run(settings: Settings) -> Result<(), Error> {

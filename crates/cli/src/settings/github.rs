@@ -7,12 +7,13 @@ use std::path::PathBuf;
 
 use sealpost_client::RetryPolicy;
 use sealpost_client::bulk::DEFAULT_CONCURRENCY;
-use sealpost_client::github::{App, Repo, RepositoryId};
+use sealpost_client::github::{App, Repo, Scope, SecretName};
 use secrecy::{ExposeSecret as _, SecretString};
 
 use super::{OutputFormat, Plaintext};
 use crate::cli::{
-    AppArg, GITHUB_TOKEN_ENVS, GithubArgs, GithubCommand, PlaceArgs, ScopeArgs, VisibilityArg,
+    AppArg, GITHUB_TOKEN_ENVS, GithubAccessArgs, GithubArgs, GithubCommand, PlaceArgs, ScopeArgs,
+    VisibilityArg,
 };
 use crate::error::Error;
 
@@ -44,64 +45,57 @@ pub(crate) enum GithubTask {
     List(ListSettings),
     /// `delete NAME`.
     Delete(DeleteSettings),
+    /// `access NAME`.
+    Access(AccessSettings),
 }
 
-/// Where GitHub keeps the secrets a command is about.
+/// Who may use a stored secret, as the flags ask (repositories not looked up yet).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Scope {
-    /// The authenticated user's Codespaces secrets.
-    User,
-    /// An organization's secrets of one app.
-    Org {
-        /// Actions, Codespaces or Dependabot.
-        app: App,
-        /// The organization.
-        org: String,
-    },
-    /// A repository's secrets of one app.
-    Repository {
-        /// Actions, Codespaces or Dependabot.
-        app: App,
-        /// The repository's owner.
-        owner: String,
-        /// The repository's name.
-        name: String,
-    },
-    /// An environment's (Actions) secrets.
-    Environment {
-        /// The repository, by id or name.
-        repo: Repo,
-        /// The environment's name.
-        environment: String,
-    },
-}
-
-/// Who may use a stored secret, for the scopes where that is said when storing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Sharing {
-    /// Repository and environment secrets; user secrets without `--repos`, whose
-    /// repositories stay as they are.
-    Unchanged,
+pub(crate) enum AccessRequest {
+    /// No `--visibility` or `--repos`: an existing secret keeps its access (a new
+    /// organization secret is private; a user secret's repositories stay).
+    Keep,
+    /// An organization secret's visibility; for `selected`, these repositories.
+    Visibility(VisibilityArg, Vec<Repo>),
     /// A user secret usable in exactly these repositories.
-    UserRepositories(Vec<Repo>),
-    /// An organization secret usable by every repository.
-    OrgAll,
-    /// An organization secret usable by private and internal repositories.
-    OrgPrivate,
-    /// An organization secret usable by these repositories only.
-    OrgSelected(Vec<Repo>),
+    Repositories(Vec<Repo>),
+}
+
+/// `github access NAME`: what to change, if anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum AccessChange {
+    /// No change flag: print who may use the secret.
+    Show(OutputFormat),
+    /// `--visibility` (with `--repos` for `selected`).
+    Visibility(VisibilityArg, Option<Vec<Repo>>),
+    /// `--repos` alone: exactly these repositories.
+    Repositories(Vec<Repo>),
+    /// `--add-repos`.
+    Add(Vec<Repo>),
+    /// `--remove-repos`.
+    Remove(Vec<Repo>),
+}
+
+/// `github access NAME`.
+pub(crate) struct AccessSettings {
+    /// The secret's name.
+    pub(crate) name: SecretName,
+    /// Where it is.
+    pub(crate) scope: Scope,
+    /// What to do.
+    pub(crate) change: AccessChange,
 }
 
 /// `github set NAME`.
 pub(crate) struct SetSettings {
-    /// The secret's name, as given (the client checks it).
-    pub(crate) name: String,
+    /// The secret's name.
+    pub(crate) name: SecretName,
     /// Where the value comes from.
     pub(crate) value: Plaintext,
     /// Where it is stored.
     pub(crate) scope: Scope,
     /// Who may use it.
-    pub(crate) sharing: Sharing,
+    pub(crate) access: AccessRequest,
     /// `--no-store`: print the sealed value instead of storing it.
     pub(crate) no_store: bool,
 }
@@ -115,7 +109,7 @@ pub(crate) struct SetManySettings {
     /// Where the secrets are stored.
     pub(crate) scope: Scope,
     /// Who may use them.
-    pub(crate) sharing: Sharing,
+    pub(crate) access: AccessRequest,
 }
 
 /// `github list`.
@@ -129,7 +123,7 @@ pub(crate) struct ListSettings {
 /// `github delete NAME`.
 pub(crate) struct DeleteSettings {
     /// The secret's name.
-    pub(crate) name: String,
+    pub(crate) name: SecretName,
     /// Where it is.
     pub(crate) scope: Scope,
 }
@@ -140,20 +134,22 @@ impl GithubSettings {
         let task = match args.command {
             GithubCommand::Set(set) => {
                 let scope = scope(&set.scope, &set.place)?;
-                let sharing = sharing(&scope, set.visibility, set.repos)?;
+                let access = access_request(&scope, set.visibility, set.repos)?;
                 match set.env_file {
                     Some(path) => GithubTask::SetMany(SetManySettings {
                         path,
                         concurrency: set.concurrency.unwrap_or(DEFAULT_CONCURRENCY),
                         scope,
-                        sharing,
+                        access,
                     }),
                     None => GithubTask::Set(SetSettings {
-                        // clap requires a name when there is no `--env-file`.
-                        name: set.name.unwrap_or_default(),
+                        // clap requires a name when there is no `--env-file`; parsed
+                        // before standard input is read, so that a bad name does not
+                        // cost the user a paste.
+                        name: SecretName::new(set.name.unwrap_or_default())?,
                         value: set.body.map_or(Plaintext::Stdin, Plaintext::Given),
                         scope,
-                        sharing,
+                        access,
                         no_store: set.no_store,
                     }),
                 }
@@ -164,8 +160,9 @@ impl GithubSettings {
             }),
             GithubCommand::Delete(delete) => GithubTask::Delete(DeleteSettings {
                 scope: scope(&delete.scope, &delete.place)?,
-                name: delete.name,
+                name: SecretName::new(delete.name)?,
             }),
+            GithubCommand::Access(access) => GithubTask::Access(access_settings(access)?),
         };
         let token = token_from(|name| env::var_os(name))?;
         Ok(GithubSettings {
@@ -202,107 +199,134 @@ fn token_from(var: impl Fn(&str) -> Option<OsString>) -> Result<SecretString, Er
 /// and that `--repo-id` comes with `--env`.
 fn scope(scope: &ScopeArgs, place: &PlaceArgs) -> Result<Scope, Error> {
     let app = place.app.map(app_of);
-    if scope.user {
-        return match app {
-            None | Some(App::Codespaces) => Ok(Scope::User),
-            Some(other) => Err(Error::AppNotAvailable {
-                app: other,
-                flag: "--user",
-                only: App::Codespaces,
-            }),
+    let (scope, flag) = if scope.user {
+        (Scope::user(), "--user")
+    } else if let Some(org) = &scope.org {
+        (
+            Scope::org(app.unwrap_or(App::Actions), org.as_str()),
+            "--org",
+        )
+    } else {
+        let repo = match (&scope.repo, scope.repo_id) {
+            (Some(text), _) => repo_name(text)?,
+            (None, Some(id)) => Repo::id(id),
+            // clap requires one of the four.
+            (None, None) => return Err(Error::MissingScope),
         };
-    }
-    if let Some(org) = &scope.org {
-        return Ok(Scope::Org {
-            app: app.unwrap_or(App::Actions),
-            org: org.clone(),
-        });
-    }
-    let repo = match (&scope.repo, scope.repo_id) {
-        (Some(text), _) => {
-            let (owner, name) = owner_and_name(text).ok_or_else(|| Error::RepositoryFormat {
-                flag: "--repo",
-                text: text.clone(),
-                expected: "OWNER/REPO",
-            })?;
-            Repo::name(owner, name)
+        match (&place.env, repo) {
+            (Some(environment), repo) => (Scope::environment(repo, environment.as_str()), "--env"),
+            (None, repo @ Repo::Name { .. }) => (
+                Scope::repository(app.unwrap_or(App::Actions), repo),
+                "--repo",
+            ),
+            // clap requires `--env` with `--repo-id`.
+            (None, Repo::Id(_)) => return Err(Error::MissingScope),
         }
-        (None, Some(id)) => Repo::id(id),
-        // clap requires one of the four.
-        (None, None) => return Err(Error::MissingScope),
     };
-    match (&place.env, repo) {
-        (Some(environment), repo) => match app {
-            None | Some(App::Actions) => Ok(Scope::Environment {
-                repo,
-                environment: environment.clone(),
-            }),
-            Some(other) => Err(Error::AppNotAvailable {
-                app: other,
-                flag: "--env",
-                only: App::Actions,
-            }),
-        },
-        (None, Repo::Name { owner, name }) => Ok(Scope::Repository {
-            app: app.unwrap_or(App::Actions),
-            owner,
-            name,
+    // The client's scope knows which app each kind of scope holds: user secrets are
+    // Codespaces secrets, environment secrets Actions secrets.
+    match app {
+        Some(app) if app != scope.app() => Err(Error::AppNotAvailable {
+            app,
+            flag,
+            only: scope.app(),
         }),
-        // clap requires `--env` with `--repo-id`.
-        (None, Repo::Id(_)) => Err(Error::MissingScope),
+        _ => Ok(scope),
+    }
+}
+
+/// `--repo OWNER/REPO`.
+fn repo_name(text: &str) -> Result<Repo, Error> {
+    match text.parse::<Repo>() {
+        Ok(repo @ Repo::Name { .. }) if text.trim() == text => Ok(repo),
+        _ => Err(Error::RepositoryFormat {
+            flag: "--repo",
+            text: text.to_owned(),
+            expected: "OWNER/REPO",
+        }),
     }
 }
 
 /// Who may use the secret, from `--visibility` and `--repos` (clap has refused them
 /// where they cannot apply: `--visibility` without `--org`, `--repos` with `--repo`).
-fn sharing(
+fn access_request(
     scope: &Scope,
     visibility: Option<VisibilityArg>,
     repos: Option<Vec<String>>,
-) -> Result<Sharing, Error> {
-    let repos = repos.map(|repos| repositories(&repos)).transpose()?;
-    Ok(match (scope, visibility, repos) {
-        (Scope::Org { .. }, None | Some(VisibilityArg::Selected), Some(repos)) => {
-            Sharing::OrgSelected(repos)
+) -> Result<AccessRequest, Error> {
+    let repos = repos
+        .map(|repos| repositories("--repos", &repos))
+        .transpose()?;
+    Ok(match (scope.has_visibility(), visibility, repos) {
+        (true, None | Some(VisibilityArg::Selected), Some(repos)) => {
+            AccessRequest::Visibility(VisibilityArg::Selected, repos)
         }
-        (Scope::Org { .. }, Some(VisibilityArg::Selected), None) => Sharing::OrgSelected(vec![]),
-        (Scope::Org { .. }, Some(VisibilityArg::All | VisibilityArg::Private), Some(_)) => {
+        (true, Some(VisibilityArg::All | VisibilityArg::Private), Some(_)) => {
             return Err(Error::ReposNeedSelected);
         }
-        (Scope::Org { .. }, Some(VisibilityArg::All), None) => Sharing::OrgAll,
-        (Scope::Org { .. }, None | Some(VisibilityArg::Private), None) => Sharing::OrgPrivate,
-        (Scope::User, _, Some(repos)) => Sharing::UserRepositories(repos),
-        (Scope::User | Scope::Repository { .. } | Scope::Environment { .. }, _, _) => {
-            Sharing::Unchanged
+        (true, Some(visibility), None) => AccessRequest::Visibility(visibility, Vec::new()),
+        (false, _, Some(repos)) if matches!(scope, Scope::User) => {
+            AccessRequest::Repositories(repos)
         }
+        _ => AccessRequest::Keep,
     })
 }
 
-/// `--repos`: numeric ids or `OWNER/NAME`, blanks around each ignored.
-fn repositories(texts: &[String]) -> Result<Vec<Repo>, Error> {
+/// `github access NAME`: the scope and the one change asked for.
+fn access_settings(args: GithubAccessArgs) -> Result<AccessSettings, Error> {
+    let app = args.app.map(app_of);
+    let scope = match (&args.org, args.user) {
+        (Some(org), _) => Scope::org(app.unwrap_or(App::Actions), org.as_str()),
+        (None, _) => match app {
+            None | Some(App::Codespaces) => Scope::user(),
+            Some(other) => {
+                return Err(Error::AppNotAvailable {
+                    app: other,
+                    flag: "--user",
+                    only: App::Codespaces,
+                });
+            }
+        },
+    };
+    let list = |flag, texts: Option<Vec<String>>| {
+        texts.map(|texts| repositories(flag, &texts)).transpose()
+    };
+    let repos = list("--repos", args.repos)?;
+    let add = list("--add-repos", args.add_repos)?;
+    let remove = list("--remove-repos", args.remove_repos)?;
+    // clap allows at most one of `--repos`, `--add-repos` and `--remove-repos`, and
+    // `--visibility` only with `--org`.
+    let change = match (args.visibility, repos, add, remove) {
+        (Some(VisibilityArg::All | VisibilityArg::Private), Some(_), _, _) => {
+            return Err(Error::ReposNeedSelected);
+        }
+        (Some(visibility), repos, None, None) => AccessChange::Visibility(visibility, repos),
+        (None, Some(repos), None, None) => AccessChange::Repositories(repos),
+        (None, None, Some(add), None) => AccessChange::Add(add),
+        (None, None, None, Some(remove)) => AccessChange::Remove(remove),
+        (None, None, None, None) => AccessChange::Show(OutputFormat::from_json_flag(args.json)),
+        _ => return Err(Error::OneAccessChange),
+    };
+    Ok(AccessSettings {
+        name: SecretName::new(args.name)?,
+        scope,
+        change,
+    })
+}
+
+/// A comma-separated list of repositories: numeric ids or `OWNER/NAME`, blanks around
+/// each ignored.
+fn repositories(flag: &'static str, texts: &[String]) -> Result<Vec<Repo>, Error> {
     texts
         .iter()
         .map(|text| {
-            let text = text.trim();
-            if let Ok(id) = text.parse::<u64>() {
-                return Ok(Repo::Id(RepositoryId(id)));
-            }
-            owner_and_name(text)
-                .map(|(owner, name)| Repo::name(owner, name))
-                .ok_or_else(|| Error::RepositoryFormat {
-                    flag: "--repos",
-                    text: text.to_owned(),
-                    expected: "repository ids or OWNER/NAME, separated by commas",
-                })
+            text.parse::<Repo>().map_err(|_| Error::RepositoryFormat {
+                flag,
+                text: text.trim().to_owned(),
+                expected: "repository ids or OWNER/NAME, separated by commas",
+            })
         })
         .collect()
-}
-
-/// `OWNER/NAME`, both parts non-empty and without another `/`.
-fn owner_and_name(text: &str) -> Option<(&str, &str)> {
-    let (owner, name) = text.split_once('/')?;
-    let valid = |part: &str| !part.is_empty() && !part.contains('/') && part.trim() == part;
-    (valid(owner) && valid(name)).then_some((owner, name))
 }
 
 fn app_of(app: AppArg) -> App {
@@ -347,13 +371,13 @@ mod tests {
     #[test]
     fn repository_references() {
         assert_eq!(
-            repositories(&["1296269".into(), " octo/hello ".into()]).unwrap(),
+            repositories("--repos", &["1296269".into(), " octo/hello ".into()]).unwrap(),
             [Repo::id(1_296_269), Repo::name("octo", "hello")]
         );
         for bad in ["", "octo", "octo/", "/hello", "a/b/c", "-1", "octo /x"] {
             assert!(
                 matches!(
-                    repositories(&[bad.into()]),
+                    repositories("--repos", &[bad.into()]),
                     Err(Error::RepositoryFormat { .. })
                 ),
                 "{bad:?}"

@@ -17,8 +17,8 @@ pub(crate) use self::coder::{
     CoderConnection, CoderSettings, CoderTask, CreateSettings, UpdateSettings,
 };
 pub(crate) use self::github::{
-    DeleteSettings, GithubConnection, GithubSettings, GithubTask, ListSettings, Scope,
-    SetManySettings, SetSettings, Sharing,
+    AccessChange, AccessRequest, AccessSettings, DeleteSettings, GithubConnection, GithubSettings,
+    GithubTask, ListSettings, SetManySettings, SetSettings,
 };
 use crate::cli::{self, Cli, Command};
 use crate::error::{Error, Origin};

@@ -101,7 +101,7 @@ fn every_scope_and_app() {
         (
             &["--org", "acme"],
             Scope::org("actions", "acme"),
-            "organization `acme` (actions) with visibility `private`",
+            "organization `acme` (actions) with visibility private",
         ),
         (
             &[
@@ -113,12 +113,12 @@ fn every_scope_and_app() {
                 "all",
             ],
             Scope::org("dependabot", "acme"),
-            "organization `acme` (dependabot) with visibility `all`",
+            "organization `acme` (dependabot) with visibility all",
         ),
         (
             &["-o", "acme", "-a", "codespaces", "-v", "selected"],
             Scope::org("codespaces", "acme"),
-            "organization `acme` (codespaces) with visibility `selected`",
+            "organization `acme` (codespaces) with visibility selected (0 repositories)",
         ),
         (
             &["--repo", "octo/hello", "--app", "codespaces"],
@@ -661,8 +661,8 @@ fn failed_uploads_are_listed_and_the_others_land() {
     assert_eq!(output.status.code(), Some(1), "{}", described(&output));
     assert_eq!(
         String::from_utf8(output.stdout.clone()).unwrap(),
-        "Stored 2 of 3 secrets in organization `acme` (actions) with visibility `private`: \
-         2 created, 0 updated, 1 failed\n"
+        "Stored 2 of 3 secrets in organization `acme` (actions): 2 created, 0 updated, 1 failed \
+         (updated secrets kept their access; new ones are private)\n"
     );
     let stderr = String::from_utf8(output.stderr.clone()).unwrap();
     let report: Vec<&str> = stderr.lines().skip(3).collect();
@@ -730,4 +730,184 @@ fn no_value_is_ever_printed() {
         .unwrap();
     assert!(!output.status.success());
     assert_never_shown(&output, &[VALUE, "wrong"]);
+}
+
+/// The `PUT`s that carried a value.
+fn value_puts(github: &FakeGitHub) -> usize {
+    github
+        .requests()
+        .iter()
+        .filter(|request| request.method == "PUT" && request.carried_value)
+        .count()
+}
+
+/// Flags that create a secret, the visibility and repositories it must keep, and what
+/// `set` says it kept.
+type Case<'a> = (&'a [&'a str], &'a str, Option<Vec<u64>>, &'a str);
+
+#[test]
+fn rotation_keeps_an_org_secrets_access() {
+    let github = FakeGitHub::builder().spawn().unwrap();
+    let scope = Scope::org("actions", "acme");
+    // (flags that create the secret, what must be kept, what `set` says it kept)
+    let cases: [Case<'_>; 3] = [
+        (
+            &["--repos", "1296269,1296270"],
+            "selected",
+            Some(vec![1_296_269, 1_296_270]),
+            "kept visibility selected (2 repositories)",
+        ),
+        (&["--visibility", "all"], "all", None, "kept visibility all"),
+        (&[], "private", None, "kept visibility private"),
+    ];
+    for (index, (create, visibility, repositories, kept)) in cases.into_iter().enumerate() {
+        let name = format!("ROTATED_{index}");
+        success(
+            gh(&github, &["set", &name, "--org", "acme"])
+                .args(create)
+                .write_stdin("old"),
+        );
+        let stdout = success(gh(&github, &["set", &name, "--org", "acme"]).write_stdin("new"));
+        assert_eq!(
+            stdout,
+            format!("Updated secret {name} for organization `acme` (actions); {kept}\n")
+        );
+        let stored = github.stored(&scope, &name).unwrap();
+        assert_eq!(stored.plaintext, b"new");
+        assert_eq!(stored.visibility.as_deref(), Some(visibility), "{name}");
+        assert_eq!(stored.repositories, repositories, "{name}");
+    }
+}
+
+#[test]
+fn bulk_rotation_keeps_each_secrets_access() {
+    let github = FakeGitHub::builder().spawn().unwrap();
+    let scope = Scope::org("codespaces", "acme");
+    let org = ["--org", "acme", "--app", "codespaces"];
+    success(
+        gh(&github, &["set", "WIDE", "--visibility", "all"])
+            .args(org)
+            .write_stdin("1"),
+    );
+    success(
+        gh(&github, &["set", "NARROW", "--repos", "7"])
+            .args(org)
+            .write_stdin("2"),
+    );
+    let file = EnvFile::new("rotate.env", "WIDE=one\nNARROW=two\nFRESH=three\n");
+    let stdout = success(gh(&github, &["set", "-f", file.path()]).args(org));
+    assert!(stdout.starts_with("Stored 3 of 3 secrets"), "{stdout}");
+    let wide = github.stored(&scope, "WIDE").unwrap();
+    assert_eq!(
+        (wide.plaintext.as_slice(), wide.visibility.as_deref()),
+        (&b"one"[..], Some("all"))
+    );
+    let narrow = github.stored(&scope, "NARROW").unwrap();
+    assert_eq!(narrow.visibility.as_deref(), Some("selected"));
+    assert_eq!(narrow.repositories, Some(vec![7]));
+    let fresh = github.stored(&scope, "FRESH").unwrap();
+    assert_eq!(fresh.visibility.as_deref(), Some("private"));
+}
+
+#[test]
+fn names_that_differ_only_in_case_are_refused_before_any_request() {
+    let github = FakeGitHub::builder().spawn().unwrap();
+    let file = EnvFile::new(
+        "case.env",
+        "# two spellings of one secret\nnpm_token=a\nOTHER=x\nNPM_TOKEN=b\n",
+    );
+    let output = gh(&github, &["set", "-f", file.path(), "--repo", "octo/hello"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", described(&output));
+    let stderr = String::from_utf8(output.stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("`npm_token` (line 2), `NPM_TOKEN` (line 4) are one secret"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was stored"), "{stderr}");
+    assert_never_shown(&output, &["=a", "=b"]);
+    assert!(github.requests().is_empty(), "{:?}", github.requests());
+}
+
+#[test]
+fn access_shows_and_changes_without_sending_a_value() {
+    let github = FakeGitHub::builder()
+        .repository(1296269, "octo/hello")
+        .repository(1296270, "octo/world")
+        .spawn()
+        .unwrap();
+    let scope = Scope::org("actions", "acme");
+    success(gh(&github, &["set", "TOKEN", "--org", "acme"]).write_stdin("v"));
+    let before = value_puts(&github);
+    assert_eq!(before, 1);
+
+    let shown = success(&mut gh(&github, &["access", "TOKEN", "--org", "acme"]));
+    assert_eq!(shown, "visibility\tprivate\n");
+
+    let said = success(&mut gh(
+        &github,
+        &[
+            "access",
+            "TOKEN",
+            "--org",
+            "acme",
+            "--visibility",
+            "selected",
+            "--repos",
+            "octo/hello",
+        ],
+    ));
+    assert!(said.contains("to selected (1 repositories)"), "{said}");
+    success(&mut gh(
+        &github,
+        &["access", "TOKEN", "--org", "acme", "--add-repos", "1296270"],
+    ));
+    let json = success(&mut gh(
+        &github,
+        &["access", "TOKEN", "--org", "acme", "--json"],
+    ));
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["visibility"], "selected");
+    let names: Vec<&str> = json["repositories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|repository| repository["full_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["octo/hello", "octo/world"]);
+    success(&mut gh(
+        &github,
+        &[
+            "access",
+            "TOKEN",
+            "--org",
+            "acme",
+            "--remove-repos",
+            "octo/hello",
+        ],
+    ));
+    success(&mut gh(
+        &github,
+        &["access", "TOKEN", "--org", "acme", "--visibility", "all"],
+    ));
+
+    let stored = github.stored(&scope, "TOKEN").unwrap();
+    assert_eq!(stored.plaintext, b"v");
+    assert_eq!(stored.visibility.as_deref(), Some("all"));
+    assert_eq!(value_puts(&github), before, "access sent a value");
+    assert!(puts(&github) > before, "access changed nothing");
+}
+
+#[test]
+fn access_to_a_missing_secret_fails_and_creates_nothing() {
+    let github = FakeGitHub::builder().spawn().unwrap();
+    let output = gh(
+        &github,
+        &["access", "NOPE", "--org", "acme", "--visibility", "all"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", described(&output));
+    assert!(github.names(&Scope::org("actions", "acme")).is_empty());
 }

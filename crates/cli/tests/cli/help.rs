@@ -54,6 +54,11 @@ fn github_delete_help() {
 }
 
 #[test]
+fn github_access_help() {
+    insta::assert_snapshot!(help(&["github", "access", "--help"]));
+}
+
+#[test]
 fn coder_help() {
     insta::assert_snapshot!(help(&["coder", "--help"]));
 }

@@ -3,7 +3,6 @@
 use secrecy::{ExposeSecret as _, SecretString};
 use serde::{Deserialize, Serialize, Serializer};
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
 use crate::SecretInfo;
@@ -39,8 +38,8 @@ pub struct UserSecret {
 impl From<UserSecret> for SecretInfo {
     fn from(secret: UserSecret) -> Self {
         let mut info = SecretInfo::new(secret.name);
-        info.created_at = secret.created_at.format(&Rfc3339).ok();
-        info.updated_at = secret.updated_at.format(&Rfc3339).ok();
+        info.created_at = Some(secret.created_at);
+        info.updated_at = Some(secret.updated_at);
         info.description = Some(secret.description).filter(|d| !d.is_empty());
         info
     }
@@ -111,8 +110,9 @@ mod tests {
         assert_eq!(info.name, "npm");
         assert_eq!(info.description, None);
         assert_eq!(
-            info.created_at.as_deref(),
-            Some("2025-03-04T05:06:07.123456789Z")
+            info.created_at
+                .map(|at| (at.unix_timestamp(), at.nanosecond())),
+            Some((1_741_064_767, 123_456_789))
         );
     }
 

@@ -27,11 +27,11 @@ pub const API_VERSION: &str = "2022-11-28";
 /// let gh = github::Client::builder()
 ///     .token(std::env::var("GH_TOKEN").unwrap_or_default())
 ///     .build()?;
-/// gh.repository_secret(App::Actions, "octo", "hello", "NPM_TOKEN")
+/// gh.repository_secret(App::Actions, Repo::name("octo", "hello"), "NPM_TOKEN")
 ///     .value("s3cr3t")
 ///     .send()
 ///     .await?;
-/// gh.org_secret(App::Codespaces, "acme", "NPM_TOKEN", Visibility::selected([1296269]))
+/// gh.org_secret(App::Codespaces, "acme", "NPM_TOKEN").visibility(Visibility::selected([1296269]))
 ///     .value("s3cr3t")
 ///     .send()
 ///     .await?;

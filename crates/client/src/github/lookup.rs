@@ -4,7 +4,8 @@
 use reqwest::Method;
 
 use super::client::Client;
-use super::names::check_account;
+use super::name::check_account;
+use super::types::RepositoryId;
 use super::wire::Repository;
 use crate::transport::Request;
 use crate::{Context, Error, Operation, Service};
@@ -23,7 +24,7 @@ impl Client {
     ///
     /// # async fn run(gh: sealpost_client::github::Client) -> Result<(), sealpost_client::Error> {
     /// let hello = gh.repository("octo", "hello").await?;
-    /// gh.org_secret(App::Actions, "octo", "NPM_TOKEN", Visibility::selected([hello.id]))
+    /// gh.org_secret(App::Actions, "octo", "NPM_TOKEN").visibility(Visibility::selected([hello.id]))
     ///     .value("s3cr3t")
     ///     .send()
     ///     .await?;
@@ -44,6 +45,25 @@ impl Client {
             Service::GitHub,
             Operation::GetRepository,
             format!("repository `{owner}/{name}`"),
+        );
+        let request = Request::new(Method::GET, url, context);
+        let response = self.transport().send(&request).await?;
+        response.json(request.context())
+    }
+
+    /// The repository with id `id`: `GET /repositories/{id}`, for its owner and name.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::is_not_found`] when there is no such repository or the token may not
+    /// see it; the network errors of [`Error`].
+    pub async fn repository_by_id(&self, id: RepositoryId) -> Result<Repository, Error> {
+        let text = id.to_string();
+        let url = self.transport().url(&["repositories", &text])?;
+        let context = Context::new(
+            Service::GitHub,
+            Operation::GetRepository,
+            format!("repository #{id}"),
         );
         let request = Request::new(Method::GET, url, context);
         let response = self.transport().send(&request).await?;

@@ -3,12 +3,12 @@
 //!
 //! # Storing a secret
 //!
-//! Each target has a builder whose required fields are arguments of the call that
-//! starts it, and whose `send` exists only when the API's requirements are met: an
-//! environment or repository secret without a value, or a user secret with neither a
-//! value nor repositories, does not compile. The client fetches the scope's public key
-//! (once; it is cached per scope), seals the plaintext to it with
-//! [`sealpost_seal`], and sends `key_id` and `encrypted_value`.
+//! Each kind of scope has a builder ([`PutSecret`]) whose required fields are
+//! arguments of the call that starts it, and whose `send` exists only once a value
+//! was given: GitHub refuses to create a secret without one, so such a call does not
+//! compile. The client fetches the scope's public key (once; it is cached per scope),
+//! seals the plaintext to it with [`sealpost_seal`], and sends `key_id` and
+//! `encrypted_value`.
 //!
 //! ```no_run
 //! use sealpost_client::github::{self, App, Repo, Visibility};
@@ -21,7 +21,8 @@
 //!     .build()?;
 //!
 //! gh.user_codespaces_secret("NPM_TOKEN").value("s3cr3t").repositories([1296269]).send().await?;
-//! gh.org_secret(App::Codespaces, "acme", "NPM_TOKEN", Visibility::selected([1296269]))
+//! gh.org_secret(App::Codespaces, "acme", "NPM_TOKEN")
+//!     .visibility(Visibility::selected([1296269]))
 //!     .value("s3cr3t")
 //!     .send()
 //!     .await?;
@@ -31,7 +32,7 @@
 //!     .send()
 //!     .await?;
 //! assert!(matches!(outcome, PutOutcome::Created | PutOutcome::Updated));
-//! gh.repository_secret(App::Actions, "octo", "hello", "DEPLOY_KEY")
+//! gh.repository_secret(App::Actions, Repo::name("octo", "hello"), "DEPLOY_KEY")
 //!     .value("...")
 //!     .send()
 //!     .await?;
@@ -39,19 +40,28 @@
 //! # }
 //! ```
 //!
-//! # Everything else
+//! # Rotation keeps access
 //!
-//! [`Secrets`] handlers ([`Client::user_codespaces_secrets`], [`Client::org_secrets`],
-//! [`Client::repository_secrets`], [`Client::environment_secrets`]) read the public key,
-//! list (every page), get and delete secrets, and for user and organization secrets
-//! manage the repositories that may use them. They implement
-//! [`SecretStore`](crate::SecretStore) (organization secrets through
-//! [`OrgSecrets::with_visibility`]), so [`bulk`](crate::bulk) uploads work on any scope.
-//! [`Client::repository`] finds a repository's id from its owner and name.
+//! GitHub takes an organization secret's visibility with every `PUT`, so a rotation
+//! that does not send the old one changes who may read the secret. Unless the caller
+//! says which access to give, the client reads the secret's visibility (and, for
+//! `selected`, its repositories) first and sends them back unchanged; a new
+//! organization secret is `private`. A user secret's repositories are left as they
+//! are. [`Stored::kept`] says what was kept.
+//!
+//! # One handler for any scope
+//!
+//! A [`Scope`] names where secrets live; [`Client::secrets`] gives its [`Secrets`]
+//! handler: the public key, list (every page), get, put, delete, and, for an
+//! [`ExistingSecret`], who may use it (visibility and repositories) without its
+//! value. [`Secrets`] implements [`SecretStore`](crate::SecretStore), so
+//! [`bulk`](crate::bulk) uploads work on any scope. [`Client::repository`] finds a
+//! repository's id from its owner and name.
 //!
 //! # What is checked before any request
 //!
-//! Secret names ([`validate_secret_name`]), values (at most [`MAX_VALUE_BYTES`]),
+//! Secret names (parsed once into a [`SecretName`]; GitHub compares them ignoring
+//! case, and so does `SecretName`), values (at most [`MAX_VALUE_BYTES`]),
 //! organization, owner, repository and environment names (not empty, not `.` or `..`;
 //! every path segment is percent-encoded), values sealed by the caller (base64, long
 //! enough), and the public key GitHub gives (32 bytes, not a low-order point) before
@@ -71,34 +81,26 @@
 //! never reaches another host.
 
 mod client;
-mod environment;
-mod handler;
 mod keys;
 mod lookup;
-mod names;
+mod name;
 mod ops;
-mod org;
 mod pagination;
+mod put;
 mod registry;
-mod repo;
 mod scope;
+mod secrets;
 mod types;
-mod user;
 mod value;
 mod wire;
 
 pub use client::{API_VERSION, Client, ClientBuilder, DEFAULT_BASE_URL, NoToken, WithToken};
-pub use environment::PutEnvironmentSecret;
-pub use handler::{
-    AccessStore, EnvironmentSecrets, OrgSecretStore, OrgSecrets, RepoSecrets, Secrets,
-    SelectsRepositories, UserSecretStore, UserSecrets, kind,
-};
 pub use keys::SecretsPublicKey;
-pub use names::{MAX_VALUE_BYTES, validate_secret_name};
-pub use org::PutOrgSecret;
+pub use name::{IntoSecretName, MAX_VALUE_BYTES, SecretName};
+pub use put::{PutSecret, target};
 pub use registry::{RegistryCredentials, RegistryTarget, registry_secret_names};
-pub use repo::PutRepoSecret;
+pub use scope::Scope;
+pub use secrets::{Access, CurrentAccess, ExistingSecret, Secrets, Stored};
 pub use types::{App, Repo, RepositoryId, Visibility, VisibilityKind};
-pub use user::PutUserSecret;
-pub use value::{NoRepositories, NoValue, WithRepositories, WithValue};
+pub use value::{NoValue, WithValue};
 pub use wire::{Repository, Secret};

@@ -9,10 +9,11 @@ use url::Url;
 
 use super::client::Client;
 use super::keys::{CachedKey, SecretsPublicKey};
-use super::names::validate_secret_name;
+use super::name::SecretName;
 use super::pagination::all_pages;
 use super::scope::Scope;
-use super::types::{RepositoryId, Visibility};
+use super::secrets::{Access, CurrentAccess, Stored, check_access_fits};
+use super::types::{Repo, RepositoryId, Visibility, VisibilityKind};
 use super::value::Payload;
 use super::wire::{
     PublicKeyWire, PutBody, RepositoriesPage, Repository, RepositoryIdsBody, Secret, SecretsPage,
@@ -20,15 +21,26 @@ use super::wire::{
 use crate::transport::{Request, Response};
 use crate::{Context, Error, Operation, PutOutcome, Service};
 
-/// Who may use a secret, as one `PUT` changes it.
+/// Who may use a secret, as one `PUT` sends it.
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Access<'a> {
-    /// Repository and environment secrets: nothing to say.
+enum PutAccess<'a> {
+    /// Repository and environment secrets, and user secrets whose repositories stay
+    /// as they are: nothing to say.
     Unchanged,
     /// Organization secrets: `visibility` is required in every `PUT`.
     Org(&'a Visibility),
-    /// User secrets: `key_id` is required in every `PUT`, repositories optional.
-    User(Option<&'a [RepositoryId]>),
+    /// User secrets: the repositories.
+    User(&'a [RepositoryId]),
+}
+
+impl<'a> PutAccess<'a> {
+    fn of(access: Option<&'a Access>) -> Self {
+        match access {
+            None => PutAccess::Unchanged,
+            Some(Access::Visibility(visibility)) => PutAccess::Org(visibility),
+            Some(Access::Repositories(ids)) => PutAccess::User(ids),
+        }
+    }
 }
 
 fn context(operation: Operation, scope: &Scope) -> Context {
@@ -36,10 +48,31 @@ fn context(operation: Operation, scope: &Scope) -> Context {
 }
 
 impl Client {
-    /// The URL of `scope`'s secrets, followed by `tail`.
-    fn scope_url(&self, scope: &Scope, tail: &[&str]) -> Result<Url, Error> {
+    /// The URL of `scope`'s secrets, followed by `tail`. A repository scope given by
+    /// id is looked up by name first: GitHub documents its secrets paths by name only.
+    async fn scope_url(&self, scope: &Scope, tail: &[&str]) -> Result<Url, Error> {
         scope.check()?;
-        let segments = scope.segments();
+        let named = match scope {
+            Scope::Repository {
+                repo: Repo::Id(id), ..
+            } => {
+                let found = self.repository_by_id(*id).await?;
+                let (owner, name) =
+                    found
+                        .full_name
+                        .split_once('/')
+                        .ok_or_else(|| Error::Decode {
+                            context: Box::new(context(Operation::GetRepository, scope)),
+                            problem: format!(
+                                "the repository's `full_name` `{}` is not OWNER/NAME",
+                                found.full_name
+                            ),
+                        })?;
+                Some((owner.to_owned(), name.to_owned()))
+            }
+            _ => None,
+        };
+        let segments = scope.segments(named.as_ref().map(|(o, n)| (o.as_str(), n.as_str())));
         let all: Vec<&str> = segments
             .iter()
             .map(String::as_str)
@@ -50,7 +83,7 @@ impl Client {
 
     /// Fetches `scope`'s public key from GitHub, bypassing the cache.
     pub(crate) async fn fetch_public_key(&self, scope: &Scope) -> Result<SecretsPublicKey, Error> {
-        let url = self.scope_url(scope, &["public-key"])?;
+        let url = self.scope_url(scope, &["public-key"]).await?;
         let request = Request::new(Method::GET, url, context(Operation::GetPublicKey, scope));
         let response = self.transport().send(&request).await?;
         let wire: PublicKeyWire = response.json(request.context())?;
@@ -79,37 +112,117 @@ impl Client {
         self.keys().get(scope, self.fetch_public_key(scope)).await
     }
 
-    /// Creates or replaces secret `name` of `scope`: with `payload` if given (sealing a
-    /// plaintext to the scope's key), and the access settings of `access`.
+    /// Stores `payload` as secret `name` of `scope`, with `access` if given, or else
+    /// with the access the secret has (see [`Secrets::put`](super::Secrets::put)).
     ///
-    /// Everything is checked before the first request.
-    pub(crate) async fn put_secret(
+    /// The input is checked before the first request.
+    pub(crate) async fn store(
         &self,
         scope: &Scope,
-        name: &str,
-        payload: Option<&Payload>,
-        access: Access<'_>,
-    ) -> Result<PutOutcome, Error> {
-        validate_secret_name(name)?;
-        if let Some(payload) = payload {
-            payload.check(name)?;
+        name: &SecretName,
+        payload: &Payload,
+        access: Option<&Access>,
+    ) -> Result<Stored, Error> {
+        scope.check()?;
+        payload.check(name)?;
+        if let Some(access) = access {
+            check_access_fits(scope, access)?;
         }
-        let url = self.scope_url(scope, &[name])?;
-        let operation = if payload.is_some() {
-            Operation::Put
+        let kept = if access.is_none() && scope.has_visibility() {
+            Some(self.access_to_keep(scope, name).await?)
         } else {
-            Operation::UpdateAccess
+            None
         };
-        let context = context(operation, scope).with_secret(name);
+        let default = Access::Visibility(Visibility::Private);
+        let sent = match (&kept, access) {
+            (_, Some(access)) => Some(access),
+            (Some(Some(kept)), None) => Some(kept),
+            (Some(None), None) => Some(&default),
+            (None, None) => None,
+        };
+        let outcome = self
+            .put_value(scope, name, payload, PutAccess::of(sent))
+            .await?;
+        Ok(Stored {
+            outcome,
+            kept: kept.flatten(),
+        })
+    }
+
+    /// The access an organization secret has, to send back with a new value; `None`
+    /// when the secret does not exist yet.
+    async fn access_to_keep(
+        &self,
+        scope: &Scope,
+        name: &SecretName,
+    ) -> Result<Option<Access>, Error> {
+        match self.current_access(scope, name).await {
+            Ok(current) => current.to_access().map(Some),
+            Err(err) if err.is_not_found() => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Who may use secret `name` of `scope` (user or organization).
+    pub(crate) async fn current_access(
+        &self,
+        scope: &Scope,
+        name: &SecretName,
+    ) -> Result<CurrentAccess, Error> {
+        let visibility = if scope.has_visibility() {
+            let secret = self.get_secret(scope, name).await?;
+            Some(secret.visibility.unwrap_or(VisibilityKind::Other))
+        } else {
+            None
+        };
+        let repositories = match visibility {
+            None | Some(VisibilityKind::Selected) => {
+                Some(self.secret_repositories(scope, name).await?)
+            }
+            Some(_) => None,
+        };
+        Ok(CurrentAccess {
+            visibility,
+            repositories,
+        })
+    }
+
+    /// Changes an organization secret's visibility with a `PUT` that sends no value
+    /// (GitHub keeps the value; it refuses such a `PUT` for a secret that does not
+    /// exist).
+    pub(crate) async fn put_access(
+        &self,
+        scope: &Scope,
+        name: &SecretName,
+        visibility: &Visibility,
+    ) -> Result<(), Error> {
+        let url = self.scope_url(scope, &[name.as_str()]).await?;
+        let context = context(Operation::UpdateAccess, scope).with_secret(name.as_str());
+        self.send_put(&url, &context, None, None, PutAccess::Org(visibility))
+            .await?;
+        Ok(())
+    }
+
+    /// Creates or replaces secret `name` of `scope` with `payload` (sealing a
+    /// plaintext to the scope's key) and `access`.
+    async fn put_value(
+        &self,
+        scope: &Scope,
+        name: &SecretName,
+        payload: &Payload,
+        access: PutAccess<'_>,
+    ) -> Result<PutOutcome, Error> {
+        let url = self.scope_url(scope, &[name.as_str()]).await?;
+        let context = context(Operation::Put, scope).with_secret(name.as_str());
         match payload {
-            Some(Payload::Sealed {
+            Payload::Sealed {
                 key_id,
                 encrypted_value,
-            }) => {
+            } => {
                 self.send_put(&url, &context, Some(encrypted_value), Some(key_id), access)
                     .await
             }
-            Some(Payload::Plain(value)) => {
+            Payload::Plain(value) => {
                 let plaintext = value.expose_secret().as_bytes();
                 let key = self.public_key(scope).await?;
                 let sealed = key.recipient.seal_base64(plaintext);
@@ -150,14 +263,6 @@ impl Client {
                     other => other,
                 }
             }
-            None => {
-                let key = match access {
-                    Access::User(_) => Some(self.public_key(scope).await?),
-                    Access::Org(_) | Access::Unchanged => None,
-                };
-                let key_id = key.as_ref().map(|key| key.public.key_id.as_str());
-                self.send_put(&url, &context, None, key_id, access).await
-            }
         }
     }
 
@@ -167,7 +272,7 @@ impl Client {
         context: &Context,
         encrypted_value: Option<&str>,
         key_id: Option<&str>,
-        access: Access<'_>,
+        access: PutAccess<'_>,
     ) -> Result<PutOutcome, Error> {
         let mut body = PutBody {
             encrypted_value,
@@ -175,12 +280,12 @@ impl Client {
             ..PutBody::default()
         };
         match access {
-            Access::Unchanged => {}
-            Access::Org(visibility) => {
+            PutAccess::Unchanged => {}
+            PutAccess::Org(visibility) => {
                 body.visibility = Some(visibility.as_str());
                 body.selected_repository_ids = visibility.repositories();
             }
-            Access::User(repositories) => body.selected_repository_ids = repositories,
+            PutAccess::User(repositories) => body.selected_repository_ids = Some(repositories),
         }
         let request = Request::new(Method::PUT, url.clone(), context.clone()).json(&body)?;
         let response = self.transport().send(&request).await?;
@@ -188,13 +293,16 @@ impl Client {
     }
 
     /// The metadata of secret `name` of `scope`.
-    pub(crate) async fn get_secret(&self, scope: &Scope, name: &str) -> Result<Secret, Error> {
-        validate_secret_name(name)?;
-        let url = self.scope_url(scope, &[name])?;
+    pub(crate) async fn get_secret(
+        &self,
+        scope: &Scope,
+        name: &SecretName,
+    ) -> Result<Secret, Error> {
+        let url = self.scope_url(scope, &[name.as_str()]).await?;
         let request = Request::new(
             Method::GET,
             url,
-            context(Operation::Get, scope).with_secret(name),
+            context(Operation::Get, scope).with_secret(name.as_str()),
         );
         let response = self.transport().send(&request).await?;
         response.json(request.context())
@@ -202,7 +310,7 @@ impl Client {
 
     /// Every secret of `scope`, all pages.
     pub(crate) async fn list_secrets(&self, scope: &Scope) -> Result<Vec<Secret>, Error> {
-        let url = self.scope_url(scope, &[])?;
+        let url = self.scope_url(scope, &[]).await?;
         let context = context(Operation::List, scope);
         all_pages(self.transport(), url, &context, |page: SecretsPage| {
             page.secrets
@@ -211,13 +319,16 @@ impl Client {
     }
 
     /// Deletes secret `name` of `scope`.
-    pub(crate) async fn delete_secret(&self, scope: &Scope, name: &str) -> Result<(), Error> {
-        validate_secret_name(name)?;
-        let url = self.scope_url(scope, &[name])?;
+    pub(crate) async fn delete_secret(
+        &self,
+        scope: &Scope,
+        name: &SecretName,
+    ) -> Result<(), Error> {
+        let url = self.scope_url(scope, &[name.as_str()]).await?;
         let request = Request::new(
             Method::DELETE,
             url,
-            context(Operation::Delete, scope).with_secret(name),
+            context(Operation::Delete, scope).with_secret(name.as_str()),
         );
         self.transport().send(&request).await?;
         Ok(())
@@ -227,11 +338,12 @@ impl Client {
     pub(crate) async fn secret_repositories(
         &self,
         scope: &Scope,
-        name: &str,
+        name: &SecretName,
     ) -> Result<Vec<Repository>, Error> {
-        validate_secret_name(name)?;
-        let url = self.scope_url(scope, &[name, "repositories"])?;
-        let context = context(Operation::ListRepositories, scope).with_secret(name);
+        let url = self
+            .scope_url(scope, &[name.as_str(), "repositories"])
+            .await?;
+        let context = context(Operation::ListRepositories, scope).with_secret(name.as_str());
         all_pages(self.transport(), url, &context, |page: RepositoriesPage| {
             page.repositories
         })
@@ -242,12 +354,13 @@ impl Client {
     pub(crate) async fn set_secret_repositories(
         &self,
         scope: &Scope,
-        name: &str,
+        name: &SecretName,
         repositories: &[RepositoryId],
     ) -> Result<(), Error> {
-        validate_secret_name(name)?;
-        let url = self.scope_url(scope, &[name, "repositories"])?;
-        let context = context(Operation::SetRepositories, scope).with_secret(name);
+        let url = self
+            .scope_url(scope, &[name.as_str(), "repositories"])
+            .await?;
+        let context = context(Operation::SetRepositories, scope).with_secret(name.as_str());
         let body = RepositoryIdsBody {
             selected_repository_ids: repositories,
         };
@@ -261,19 +374,24 @@ impl Client {
     pub(crate) async fn change_secret_repository(
         &self,
         scope: &Scope,
-        name: &str,
+        name: &SecretName,
         repository: RepositoryId,
         add: bool,
     ) -> Result<(), Error> {
-        validate_secret_name(name)?;
         let id = repository.to_string();
-        let url = self.scope_url(scope, &[name, "repositories", &id])?;
+        let url = self
+            .scope_url(scope, &[name.as_str(), "repositories", &id])
+            .await?;
         let (method, operation) = if add {
             (Method::PUT, Operation::AddRepository)
         } else {
             (Method::DELETE, Operation::RemoveRepository)
         };
-        let request = Request::new(method, url, context(operation, scope).with_secret(name));
+        let request = Request::new(
+            method,
+            url,
+            context(operation, scope).with_secret(name.as_str()),
+        );
         self.transport().send(&request).await?;
         Ok(())
     }

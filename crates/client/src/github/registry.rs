@@ -7,9 +7,9 @@ use std::fmt;
 use secrecy::SecretString;
 
 use super::client::Client;
-use super::names::validate_secret_name;
-use super::ops::Access;
+use super::name::SecretName;
 use super::scope::Scope;
+use super::secrets::Access;
 use super::types::{App, RepositoryId, Visibility};
 use super::value::Payload;
 use crate::bulk::{BulkReport, ItemReport};
@@ -81,8 +81,9 @@ pub enum RegistryTarget {
     Org {
         /// The organization.
         org: String,
-        /// Who may use them.
-        visibility: Visibility,
+        /// Who may use them; `None` keeps the visibility each existing secret has
+        /// (new ones are `private`).
+        visibility: Option<Visibility>,
     },
 }
 
@@ -99,7 +100,7 @@ impl Client {
     /// use sealpost_client::github::{RegistryCredentials, RegistryTarget, Visibility};
     ///
     /// # async fn run(gh: sealpost_client::github::Client) {
-    /// let target = RegistryTarget::Org { org: "acme".into(), visibility: Visibility::Private };
+    /// let target = RegistryTarget::Org { org: "acme".into(), visibility: Some(Visibility::Private) };
     /// let credentials = RegistryCredentials::new("ghcr.io", "acme-bot", "ghp_...");
     /// let report = gh.codespaces_registry_secrets(&target, "GHCR", &credentials).await;
     /// for failed in report.failures() {
@@ -115,14 +116,11 @@ impl Client {
     ) -> BulkReport<PutOutcome> {
         let (scope, access) = match target {
             RegistryTarget::User { repositories } => {
-                (Scope::User, Access::User(repositories.as_deref()))
+                (Scope::User, repositories.clone().map(Access::Repositories))
             }
             RegistryTarget::Org { org, visibility } => (
-                Scope::Org {
-                    app: App::Codespaces,
-                    org: org.clone(),
-                },
-                Access::Org(visibility),
+                Scope::org(App::Codespaces, org.clone()),
+                visibility.clone().map(Access::Visibility),
             ),
         };
         let names = registry_secret_names(prefix);
@@ -133,7 +131,7 @@ impl Client {
         ]
         .map(|value| Payload::Plain(value.clone()));
 
-        let checks: Vec<Result<(), Error>> = names
+        let checks: Vec<Result<SecretName, Error>> = names
             .iter()
             .zip(&payloads)
             .map(|(name, payload)| {
@@ -144,15 +142,16 @@ impl Client {
                     });
                 }
                 scope.check()?;
-                validate_secret_name(name)?;
-                payload.check(name)
+                let name = SecretName::new(name.as_str())?;
+                payload.check(&name)?;
+                Ok(name)
             })
             .collect();
         let mut items = Vec::with_capacity(3);
         if let Some(refused) = names.iter().zip(&checks).find(|(_, check)| check.is_err()) {
             let refused = refused.0.clone();
             for (name, check) in names.into_iter().zip(checks) {
-                let result = check.and_then(|()| {
+                let result = check.and_then(|_| {
                     Err(Error::InvalidInput {
                         what: "registry credentials",
                         problem: format!(
@@ -165,9 +164,15 @@ impl Client {
             }
             return BulkReport { items };
         }
-        for (name, payload) in names.into_iter().zip(&payloads) {
-            let result = self.put_secret(&scope, &name, Some(payload), access).await;
-            items.push(ItemReport { name, result });
+        for (name, payload) in checks.into_iter().flatten().zip(&payloads) {
+            let result = self
+                .store(&scope, &name, payload, access.as_ref())
+                .await
+                .map(|stored| stored.outcome);
+            items.push(ItemReport {
+                name: name.as_str().to_owned(),
+                result,
+            });
         }
         BulkReport { items }
     }

@@ -1,64 +1,148 @@
-//! Where a secret lives: the part of the path before `/secrets`, and words for errors.
+//! Where GitHub keeps secrets: one [`Scope`] per public key, with the rules of what
+//! each scope offers.
 
 use std::fmt;
 
-use super::names::{check_account, check_segment};
+use super::name::{check_account, check_segment};
 use super::types::{App, Repo};
 use crate::Error;
 
-/// One place GitHub keeps secrets; secrets in one scope are sealed to one public key.
+/// One place GitHub keeps secrets; the secrets of one scope are sealed to one public
+/// key.
+///
+/// ```
+/// use sealpost_client::github::{App, Repo, Scope};
+///
+/// let org = Scope::org(App::Codespaces, "acme");
+/// assert_eq!(org.to_string(), "organization `acme` (codespaces)");
+/// assert!(org.has_visibility());
+///
+/// let env = Scope::environment(Repo::name("octo", "hello"), "production");
+/// assert_eq!(env.app(), App::Actions);
+/// assert!(!env.selects_repositories());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(crate) enum Scope {
-    /// The authenticated user's Codespaces secrets.
+#[non_exhaustive]
+pub enum Scope {
+    /// The authenticated user's Codespaces secrets (`/user/codespaces/secrets`).
     User,
-    /// An organization's secrets for one app.
-    Org { app: App, org: String },
-    /// A repository's secrets for one app.
-    Repo {
+    /// An organization's secrets of one app (`/orgs/{org}/{app}/secrets`).
+    Org {
+        /// Actions, Codespaces or Dependabot.
         app: App,
-        owner: String,
-        repo: String,
+        /// The organization's login.
+        org: String,
     },
-    /// An environment's (Actions) secrets.
-    Environment { repo: Repo, environment: String },
+    /// A repository's secrets of one app (`/repos/{owner}/{repo}/{app}/secrets`). A
+    /// repository given by id is looked up by name first (`GET /repositories/{id}`).
+    Repository {
+        /// Actions, Codespaces or Dependabot.
+        app: App,
+        /// The repository.
+        repo: Repo,
+    },
+    /// An environment's secrets, which are Actions secrets
+    /// (`/repositories/{id}/environments/{environment}/secrets` or
+    /// `/repos/{owner}/{repo}/environments/{environment}/secrets`).
+    Environment {
+        /// The repository.
+        repo: Repo,
+        /// The environment's name.
+        environment: String,
+    },
 }
 
 impl Scope {
+    /// The authenticated user's Codespaces secrets.
+    pub fn user() -> Self {
+        Scope::User
+    }
+
+    /// Organization `org`'s secrets of `app`.
+    pub fn org(app: App, org: impl Into<String>) -> Self {
+        Scope::Org {
+            app,
+            org: org.into(),
+        }
+    }
+
+    /// Repository `repo`'s secrets of `app`.
+    pub fn repository(app: App, repo: impl Into<Repo>) -> Self {
+        Scope::Repository {
+            app,
+            repo: repo.into(),
+        }
+    }
+
+    /// The secrets of `environment` of `repo`.
+    pub fn environment(repo: impl Into<Repo>, environment: impl Into<String>) -> Self {
+        Scope::Environment {
+            repo: repo.into(),
+            environment: environment.into(),
+        }
+    }
+
+    /// The app whose secrets these are: user secrets are Codespaces secrets and
+    /// environment secrets are Actions secrets.
+    pub fn app(&self) -> App {
+        match self {
+            Scope::User => App::Codespaces,
+            Scope::Org { app, .. } | Scope::Repository { app, .. } => *app,
+            Scope::Environment { .. } => App::Actions,
+        }
+    }
+
+    /// Whether a secret of this scope has a visibility (`all`, `private`, `selected`):
+    /// organization secrets.
+    pub fn has_visibility(&self) -> bool {
+        matches!(self, Scope::Org { .. })
+    }
+
+    /// Whether a secret of this scope is shared with a list of repositories: user
+    /// secrets always, organization secrets when their visibility is `selected`.
+    pub fn selects_repositories(&self) -> bool {
+        matches!(self, Scope::User | Scope::Org { .. })
+    }
+
     /// Checks the names in the scope, before anything is sent.
     pub(crate) fn check(&self) -> Result<(), Error> {
+        let check_repo = |repo: &Repo| match repo {
+            Repo::Id(_) => Ok(()),
+            Repo::Name { owner, name } => {
+                check_account("repository owner", owner)?;
+                check_account("repository name", name)
+            }
+        };
         match self {
             Scope::User => Ok(()),
             Scope::Org { org, .. } => check_account("organization name", org),
-            Scope::Repo { owner, repo, .. } => {
-                check_account("repository owner", owner)?;
-                check_account("repository name", repo)
-            }
+            Scope::Repository { repo, .. } => check_repo(repo),
             Scope::Environment { repo, environment } => {
-                if let Repo::Name { owner, name } = repo {
-                    check_account("repository owner", owner)?;
-                    check_account("repository name", name)?;
-                }
+                check_repo(repo)?;
                 check_segment("environment name", environment)
             }
         }
     }
 
-    /// The path segments up to and including `secrets`.
-    pub(crate) fn segments(&self) -> Vec<String> {
+    /// The path segments up to and including `secrets`; a repository scope needs the
+    /// repository's owner and name (`named`), looked up first when it was given by id.
+    pub(crate) fn segments(&self, named: Option<(&str, &str)>) -> Vec<String> {
         let owned = |parts: &[&str]| parts.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let repo_segments = |repo: &Repo| match (repo, named) {
+            (_, Some((login, repository))) => owned(&["repos", login, repository]),
+            (Repo::Name { owner, name }, None) => owned(&["repos", owner, name]),
+            (Repo::Id(id), None) => vec!["repositories".to_owned(), id.to_string()],
+        };
         match self {
             Scope::User => owned(&["user", "codespaces", "secrets"]),
             Scope::Org { app, org } => owned(&["orgs", org, app.as_str(), "secrets"]),
-            Scope::Repo { app, owner, repo } => {
-                owned(&["repos", owner, repo, app.as_str(), "secrets"])
+            Scope::Repository { app, repo } => {
+                let mut segments = repo_segments(repo);
+                segments.extend(owned(&[app.as_str(), "secrets"]));
+                segments
             }
             Scope::Environment { repo, environment } => {
-                let mut segments = match repo {
-                    Repo::Id(id) => vec!["repositories".to_owned(), id.to_string()],
-                    Repo::Name { owner, name } => {
-                        vec!["repos".to_owned(), owner.clone(), name.clone()]
-                    }
-                };
+                let mut segments = repo_segments(repo);
                 segments.extend(owned(&["environments", environment, "secrets"]));
                 segments
             }
@@ -72,7 +156,7 @@ impl fmt::Display for Scope {
         match self {
             Scope::User => f.write_str("the authenticated user (codespaces)"),
             Scope::Org { app, org } => write!(f, "organization `{org}` ({app})"),
-            Scope::Repo { app, owner, repo } => write!(f, "repository `{owner}/{repo}` ({app})"),
+            Scope::Repository { app, repo } => write!(f, "repository `{repo}` ({app})"),
             Scope::Environment { repo, environment } => {
                 write!(
                     f,
@@ -89,12 +173,9 @@ mod tests {
 
     #[test]
     fn paths() {
-        let env = Scope::Environment {
-            repo: Repo::id(1_296_269),
-            environment: "production".into(),
-        };
+        let env = Scope::environment(Repo::id(1_296_269), "production");
         assert_eq!(
-            env.segments(),
+            env.segments(None),
             [
                 "repositories",
                 "1296269",
@@ -103,35 +184,50 @@ mod tests {
                 "secrets"
             ]
         );
-        let org = Scope::Org {
-            app: App::Dependabot,
-            org: "acme".into(),
-        };
-        assert_eq!(org.segments(), ["orgs", "acme", "dependabot", "secrets"]);
+        let org = Scope::org(App::Dependabot, "acme");
+        assert_eq!(
+            org.segments(None),
+            ["orgs", "acme", "dependabot", "secrets"]
+        );
         assert_eq!(org.to_string(), "organization `acme` (dependabot)");
+        let repo = Scope::repository(App::Codespaces, Repo::id(7));
+        assert_eq!(
+            repo.segments(Some(("octo", "hello"))),
+            ["repos", "octo", "hello", "codespaces", "secrets"]
+        );
+        assert_eq!(repo.to_string(), "repository `#7` (codespaces)");
+    }
+
+    #[test]
+    fn what_each_scope_offers() {
+        assert_eq!(Scope::user().app(), App::Codespaces);
+        assert!(Scope::user().selects_repositories());
+        assert!(!Scope::user().has_visibility());
+        let repo = Scope::repository(App::Dependabot, Repo::name("o", "r"));
+        assert_eq!(repo.app(), App::Dependabot);
+        assert!(!repo.selects_repositories() && !repo.has_visibility());
     }
 
     #[test]
     fn bad_names_in_scopes() {
-        let bad_org = Scope::Org {
-            app: App::Actions,
-            org: String::new(),
-        };
         assert!(matches!(
-            bad_org.check(),
+            Scope::org(App::Actions, "").check(),
             Err(Error::InvalidInput {
                 what: "organization name",
                 ..
             })
         ));
-        let bad_env = Scope::Environment {
-            repo: Repo::name("o", "r"),
-            environment: "..".into(),
-        };
         assert!(matches!(
-            bad_env.check(),
+            Scope::environment(Repo::name("o", "r"), "..").check(),
             Err(Error::InvalidInput {
                 what: "environment name",
+                ..
+            })
+        ));
+        assert!(matches!(
+            Scope::repository(App::Actions, Repo::name("o/x", "r")).check(),
+            Err(Error::InvalidInput {
+                what: "repository owner",
                 ..
             })
         ));

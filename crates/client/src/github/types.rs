@@ -3,10 +3,15 @@
 
 use std::fmt;
 
+use std::str::FromStr;
+
 use serde::{Deserialize, Serialize};
+
+use crate::Error;
 
 /// The GitHub product a secret belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum App {
     /// GitHub Actions: workflows read the secret.
     Actions,
@@ -89,6 +94,35 @@ impl Repo {
     }
 }
 
+/// `OWNER/NAME`, or a numeric id; blanks around the text are ignored.
+///
+/// ```
+/// use sealpost_client::github::Repo;
+///
+/// assert_eq!("octo/hello".parse::<Repo>()?, Repo::name("octo", "hello"));
+/// assert_eq!(" 1296269 ".parse::<Repo>()?, Repo::id(1296269));
+/// assert!("octo".parse::<Repo>().is_err());
+/// # Ok::<(), sealpost_client::Error>(())
+/// ```
+impl FromStr for Repo {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self, Error> {
+        let text = text.trim();
+        if let Ok(id) = text.parse::<u64>() {
+            return Ok(Repo::Id(RepositoryId(id)));
+        }
+        let valid = |part: &str| !part.is_empty() && !part.contains('/') && part.trim() == part;
+        match text.split_once('/') {
+            Some((owner, name)) if valid(owner) && valid(name) => Ok(Repo::name(owner, name)),
+            _ => Err(Error::InvalidInput {
+                what: "repository",
+                problem: format!("`{text}` is neither OWNER/NAME nor a numeric repository id"),
+            }),
+        }
+    }
+}
+
 impl From<RepositoryId> for Repo {
     fn from(id: RepositoryId) -> Self {
         Repo::Id(id)
@@ -104,7 +138,8 @@ impl fmt::Display for Repo {
     }
 }
 
-/// Which repositories of an organization may use an organization secret.
+/// Which repositories of an organization may use an organization secret: `Visibility`
+/// is what is sent, [`VisibilityKind`] what GitHub reports.
 ///
 /// The repositories are part of the `Selected` variant, so "selected repositories
 /// without `selected` visibility" cannot be written.

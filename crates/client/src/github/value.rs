@@ -8,8 +8,7 @@ use base64::engine::general_purpose::STANDARD;
 use sealpost_seal::SEAL_OVERHEAD;
 use secrecy::SecretString;
 
-use super::names::{MAX_VALUE_BYTES, check_value};
-use super::types::RepositoryId;
+use super::name::{MAX_VALUE_BYTES, SecretName, check_value};
 use crate::Error;
 
 /// Typestate of the secret builders: no value given yet. Where the API requires a
@@ -29,14 +28,6 @@ impl fmt::Debug for WithValue {
         })
     }
 }
-
-/// Typestate of the user secret builder: repository access not given.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct NoRepositories;
-
-/// Typestate of the user secret builder: repository access given.
-#[derive(Debug, Clone)]
-pub struct WithRepositories(pub(crate) Vec<RepositoryId>);
 
 /// A secret's value.
 pub(crate) enum Payload {
@@ -58,7 +49,7 @@ impl Payload {
     }
 
     /// Checks, before anything is sent, that GitHub can take the value.
-    pub(crate) fn check(&self, name: &str) -> Result<(), Error> {
+    pub(crate) fn check(&self, name: &SecretName) -> Result<(), Error> {
         match self {
             Payload::Plain(value) => check_value(name, value),
             Payload::Sealed {
@@ -92,7 +83,7 @@ impl Payload {
                 let plaintext = sealed.len() - SEAL_OVERHEAD;
                 if plaintext > MAX_VALUE_BYTES {
                     return Err(Error::ValueTooLarge {
-                        name: name.to_owned(),
+                        name: name.as_str().to_owned(),
                         size: plaintext,
                         limit: MAX_VALUE_BYTES,
                     });
@@ -111,25 +102,26 @@ mod tests {
 
     #[test]
     fn sealed_values_are_checked() {
+        let x = SecretName::new("X").unwrap();
         let key = SecretKey::generate().public_key();
         assert!(
             Payload::sealed("1", key.seal_base64(b"v"))
-                .check("X")
+                .check(&x)
                 .is_ok()
         );
         assert!(matches!(
-            Payload::sealed("", key.seal_base64(b"v")).check("X"),
+            Payload::sealed("", key.seal_base64(b"v")).check(&x),
             Err(Error::InvalidInput { what: "key_id", .. })
         ));
         assert!(matches!(
-            Payload::sealed("1", "not base64!").check("X"),
+            Payload::sealed("1", "not base64!").check(&x),
             Err(Error::InvalidInput {
                 what: "sealed value",
                 ..
             })
         ));
         assert!(matches!(
-            Payload::sealed("1", STANDARD.encode([0u8; 47])).check("X"),
+            Payload::sealed("1", STANDARD.encode([0u8; 47])).check(&x),
             Err(Error::InvalidInput {
                 what: "sealed value",
                 ..
@@ -137,7 +129,7 @@ mod tests {
         ));
         let big = key.seal_base64(&vec![b'a'; MAX_VALUE_BYTES + 1]);
         assert!(matches!(
-            Payload::sealed("1", big).check("X"),
+            Payload::sealed("1", big).check(&x),
             Err(Error::ValueTooLarge { size, .. }) if size == MAX_VALUE_BYTES + 1
         ));
     }

@@ -1,6 +1,7 @@
 //! The JSON GitHub sends and takes, apart from the code that sends it.
 
 use serde::{Deserialize, Deserializer, Serialize};
+use time::OffsetDateTime;
 
 use super::types::{RepositoryId, VisibilityKind};
 use crate::SecretInfo;
@@ -35,10 +36,12 @@ fn string_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String
 pub struct Secret {
     /// The secret's name.
     pub name: String,
-    /// When it was created (RFC 3339).
-    pub created_at: Option<String>,
-    /// When it was last changed (RFC 3339).
-    pub updated_at: Option<String>,
+    /// When it was created.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub created_at: Option<OffsetDateTime>,
+    /// When it was last changed.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub updated_at: Option<OffsetDateTime>,
     /// Who may use it (organization and user secrets only).
     #[serde(default)]
     pub visibility: Option<VisibilityKind>,
@@ -126,6 +129,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!(page.secrets[0].visibility, None);
+        let updated = page.secrets[0].updated_at.unwrap();
+        assert_eq!(updated.unix_timestamp(), 1_578_668_362);
+        assert_eq!(page.secrets[2].created_at, None);
         assert_eq!(page.secrets[1].visibility, Some(VisibilityKind::Selected));
         assert_eq!(page.secrets[2].visibility, Some(VisibilityKind::Other));
     }

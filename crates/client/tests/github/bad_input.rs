@@ -26,10 +26,12 @@ async fn invalid_names_send_nothing() {
     for (name, expected) in cases {
         let results = [
             gh.user_codespaces_secret(name).value("v").send().await,
-            gh.org_secret(App::Actions, "acme", name, Visibility::All)
+            gh.org_secret(App::Actions, "acme", name)
+                .visibility(Visibility::All)
+                .value("v")
                 .send()
                 .await,
-            gh.repository_secret(App::Dependabot, "o", "r", name)
+            gh.repository_secret(App::Dependabot, Repo::name("o", "r"), name)
                 .value("v")
                 .send()
                 .await,
@@ -47,7 +49,7 @@ async fn invalid_names_send_nothing() {
                 other => panic!("{name}: {other:?}"),
             }
         }
-        let store = gh.repository_secrets(App::Actions, "o", "r");
+        let store = gh.repository_secrets(App::Actions, Repo::name("o", "r"));
         assert!(matches!(
             store.delete(name).await,
             Err(Error::InvalidName { .. })
@@ -58,7 +60,7 @@ async fn invalid_names_send_nothing() {
         ));
     }
     let err = gh
-        .repository_secret(App::Actions, "o", "r", "GITHUB_X")
+        .repository_secret(App::Actions, Repo::name("o", "r"), "GITHUB_X")
         .value("v")
         .send()
         .await
@@ -98,14 +100,16 @@ async fn bad_scope_names_send_nothing() {
     let server = untouchable().await;
     let gh = client(&server.uri());
     let results = [
-        gh.org_secret(App::Actions, "", "X", Visibility::All)
-            .send()
-            .await,
-        gh.repository_secret(App::Actions, "octo/hello", "x", "X")
+        gh.org_secret(App::Actions, "", "X")
+            .visibility(Visibility::All)
             .value("v")
             .send()
             .await,
-        gh.repository_secret(App::Actions, "octo", "..", "X")
+        gh.repository_secret(App::Actions, Repo::name("octo/hello", "x"), "X")
+            .value("v")
+            .send()
+            .await,
+        gh.repository_secret(App::Actions, Repo::name("octo", ".."), "X")
             .value("v")
             .send()
             .await,
@@ -140,7 +144,7 @@ async fn badly_sealed_values_send_nothing() {
         ("", STANDARD.encode([1u8; 60])),
     ] {
         let result = gh
-            .repository_secret(App::Actions, "o", "r", "X")
+            .repository_secret(App::Actions, Repo::name("o", "r"), "X")
             .with_sealed(key_id, sealed)
             .send()
             .await;
@@ -166,7 +170,8 @@ async fn refused_key(key: &str) -> Error {
         .mount(&server)
         .await;
     let gh: Client = client(&server.uri());
-    gh.org_secret(App::Codespaces, "acme", "X", Visibility::Private)
+    gh.org_secret(App::Codespaces, "acme", "X")
+        .visibility(Visibility::Private)
         .value("never sent")
         .send()
         .await
@@ -262,7 +267,9 @@ async fn selected_repositories_of_a_secret_that_is_not_selected() {
         .await;
     let err = client(&server.uri())
         .org_secrets(App::Actions, "acme")
-        .add_repository("X", 5)
+        .existing("X")
+        .unwrap()
+        .add_repository(5)
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(409));

@@ -3,7 +3,7 @@
 //! `crypto_box_seal_open`, and keeps what it opened.
 
 use sealpost_client::bulk::Bulk;
-use sealpost_client::github::{App, Client, MAX_VALUE_BYTES, Repo, Visibility};
+use sealpost_client::github::{Access, App, Client, MAX_VALUE_BYTES, Repo, Visibility};
 use sealpost_client::{PutOutcome, SecretStore};
 use sealpost_fakes::{FakeGitHub, FakeGitHubBuilder, Fault, Scope};
 use secrecy::SecretString;
@@ -55,27 +55,30 @@ async fn every_target_lands_the_exact_plaintext() {
                 .value(value.clone())
                 .send()
                 .await,
-            gh.org_secret(App::Codespaces, "acme", name, Visibility::All)
+            gh.org_secret(App::Codespaces, "acme", name)
+                .visibility(Visibility::All)
                 .value(value.clone())
                 .send()
                 .await,
-            gh.org_secret(App::Actions, "acme", name, Visibility::Private)
+            gh.org_secret(App::Actions, "acme", name)
+                .visibility(Visibility::Private)
                 .value(value.clone())
                 .send()
                 .await,
-            gh.org_secret(App::Dependabot, "acme", name, Visibility::selected([1, 2]))
+            gh.org_secret(App::Dependabot, "acme", name)
+                .visibility(Visibility::selected([1, 2]))
                 .value(value.clone())
                 .send()
                 .await,
-            gh.repository_secret(App::Actions, "octo", "hello", name)
+            gh.repository_secret(App::Actions, Repo::name("octo", "hello"), name)
                 .value(value.clone())
                 .send()
                 .await,
-            gh.repository_secret(App::Codespaces, "octo", "hello", name)
+            gh.repository_secret(App::Codespaces, Repo::name("octo", "hello"), name)
                 .value(value.clone())
                 .send()
                 .await,
-            gh.repository_secret(App::Dependabot, "octo", "hello", name)
+            gh.repository_secret(App::Dependabot, Repo::name("octo", "hello"), name)
                 .value(value.clone())
                 .send()
                 .await,
@@ -122,7 +125,8 @@ async fn a_store_round_trip_through_the_trait() {
     let (fake, gh) = start(FakeGitHub::builder()).await;
     let store: Box<dyn SecretStore> = Box::new(
         gh.org_secrets(App::Actions, "acme")
-            .with_visibility(Visibility::Private),
+            .with_access(Access::Visibility(Visibility::Private))
+            .unwrap(),
     );
     let value = SecretString::from("v1\n");
     assert_eq!(store.put("A", &value).await.unwrap(), PutOutcome::Created);
@@ -150,7 +154,7 @@ async fn bulk_upload_through_faults_loses_nothing_and_sends_nothing_twice() {
             .rotate_keys_after(10),
     )
     .await;
-    let store = gh.repository_secrets(App::Actions, "octo", "hello");
+    let store = gh.repository_secrets(App::Actions, Repo::name("octo", "hello"));
     let items: Vec<(String, SecretString)> = (0..30)
         .map(|i| {
             (

@@ -1,7 +1,7 @@
 //! Every endpoint, against wiremock: exact method, path, headers and JSON body.
 
 use sealpost_client::github::{
-    App, Client, RegistryCredentials, RegistryTarget, Repo, RepositoryId, Visibility,
+    Access, App, Client, RegistryCredentials, RegistryTarget, Repo, RepositoryId, Visibility,
     VisibilityKind,
 };
 use sealpost_client::{Error, Operation, PutOutcome, SecretStore};
@@ -58,9 +58,10 @@ impl Target {
             Target::User => Box::new(gh.user_codespaces_secrets()),
             Target::Org(app) => Box::new(
                 gh.org_secrets(app, "acme")
-                    .with_visibility(Visibility::Private),
+                    .with_access(Access::Visibility(Visibility::Private))
+                    .unwrap(),
             ),
-            Target::Repo(app) => Box::new(gh.repository_secrets(app, "octo", "hello")),
+            Target::Repo(app) => Box::new(gh.repository_secrets(app, Repo::name("octo", "hello"))),
             Target::EnvironmentByName => {
                 Box::new(gh.environment_secrets(Repo::name("octo", "hello"), ENVIRONMENT))
             }
@@ -77,13 +78,14 @@ impl Target {
         match self {
             Target::User => gh.user_codespaces_secret(name).value(value).send().await,
             Target::Org(app) => {
-                gh.org_secret(app, "acme", name, Visibility::Private)
+                gh.org_secret(app, "acme", name)
+                    .visibility(Visibility::Private)
                     .value(value)
                     .send()
                     .await
             }
             Target::Repo(app) => {
-                gh.repository_secret(app, "octo", "hello", name)
+                gh.repository_secret(app, Repo::name("octo", "hello"), name)
                     .value(value)
                     .send()
                     .await
@@ -212,7 +214,10 @@ async fn store_put_list_get_delete_on_every_scope() {
         );
         assert_eq!(listed_names(&*store).await, ["A", "B"], "{target:?}");
         let a = store.get("A").await.unwrap();
-        assert_eq!(a.updated_at.as_deref(), Some("2020-01-10T14:59:22Z"));
+        assert_eq!(
+            a.updated_at.map(time::OffsetDateTime::unix_timestamp),
+            Some(1_578_668_362)
+        );
         store.delete("A").await.unwrap();
         server.verify().await;
     }
@@ -223,7 +228,7 @@ async fn public_key(gh: &Client, target: Target) -> sealpost_client::github::Sec
         Target::User => gh.user_codespaces_secrets().public_key().await,
         Target::Org(app) => gh.org_secrets(app, "acme").public_key().await,
         Target::Repo(app) => {
-            gh.repository_secrets(app, "octo", "hello")
+            gh.repository_secrets(app, Repo::name("octo", "hello"))
                 .public_key()
                 .await
         }
@@ -285,7 +290,7 @@ async fn key_id_may_be_a_number() {
         .mount(&server)
         .await;
     let gh = client(&server.uri());
-    gh.repository_secret(App::Actions, "octo", "hello", "X")
+    gh.repository_secret(App::Actions, Repo::name("octo", "hello"), "X")
         .value("v")
         .send()
         .await
@@ -322,7 +327,8 @@ async fn org_visibility_bodies() {
             .mount(&server)
             .await;
         let outcome = gh
-            .org_secret(App::Dependabot, "acme", &name, visibility)
+            .org_secret(App::Dependabot, "acme", &name)
+            .visibility(visibility)
             .value("value")
             .send()
             .await;
@@ -356,16 +362,13 @@ async fn org_access_changes_without_the_value() {
         .mount(&server)
         .await;
     let gh = client(&server.uri());
-    let outcome = gh
-        .org_secret(App::Actions, "acme", "DEPLOY", Visibility::selected([7, 8]))
-        .send()
+    let acme = gh.org_secrets(App::Actions, "acme");
+    let deploy = acme.existing("DEPLOY").unwrap();
+    deploy
+        .set_visibility(Visibility::selected([7, 8]))
         .await
         .unwrap();
-    assert_eq!(outcome, PutOutcome::Updated);
-    gh.org_secrets(App::Actions, "acme")
-        .set_visibility("DEPLOY", Visibility::All)
-        .await
-        .unwrap();
+    deploy.set_visibility(Visibility::All).await.unwrap();
 }
 
 #[tokio::test]
@@ -418,18 +421,44 @@ async fn selected_repositories_of_org_and_user_secrets() {
         let (listed, set, add, remove) = if scope.starts_with("/orgs") {
             let org = gh.org_secrets(App::Codespaces, "acme");
             (
-                org.repositories("NPM_TOKEN").await.unwrap(),
-                org.set_repositories("NPM_TOKEN", [1, 2, 3]).await,
-                org.add_repository("NPM_TOKEN", 1_296_269).await,
-                org.remove_repository("NPM_TOKEN", 1_296_269).await,
+                org.existing("NPM_TOKEN")
+                    .unwrap()
+                    .repositories()
+                    .await
+                    .unwrap(),
+                org.existing("NPM_TOKEN")
+                    .unwrap()
+                    .set_repositories([1, 2, 3])
+                    .await,
+                org.existing("NPM_TOKEN")
+                    .unwrap()
+                    .add_repository(1_296_269)
+                    .await,
+                org.existing("NPM_TOKEN")
+                    .unwrap()
+                    .remove_repository(1_296_269)
+                    .await,
             )
         } else {
             let user = gh.user_codespaces_secrets();
             (
-                user.repositories("NPM_TOKEN").await.unwrap(),
-                user.set_repositories("NPM_TOKEN", [1, 2, 3]).await,
-                user.add_repository("NPM_TOKEN", 1_296_269).await,
-                user.remove_repository("NPM_TOKEN", 1_296_269).await,
+                user.existing("NPM_TOKEN")
+                    .unwrap()
+                    .repositories()
+                    .await
+                    .unwrap(),
+                user.existing("NPM_TOKEN")
+                    .unwrap()
+                    .set_repositories([1, 2, 3])
+                    .await,
+                user.existing("NPM_TOKEN")
+                    .unwrap()
+                    .add_repository(1_296_269)
+                    .await,
+                user.existing("NPM_TOKEN")
+                    .unwrap()
+                    .remove_repository(1_296_269)
+                    .await,
             )
         };
         let ids: Vec<u64> = listed.iter().map(|r| r.id.0).collect();
@@ -458,11 +487,9 @@ async fn user_secret_value_and_repositories() {
         .expect(1)
         .mount(&server)
         .await;
-    // Repositories only: `key_id` is required by the API, no value is sent.
-    github("PUT", &format!("{scope}/NPM_TOKEN"))
-        .and(body_json(
-            json!({"key_id": "uk", "selected_repository_ids": [5, 6]}),
-        ))
+    // Repositories only, of an existing secret: no value is sent.
+    github("PUT", &format!("{scope}/NPM_TOKEN/repositories"))
+        .and(body_json(json!({"selected_repository_ids": [5, 6]})))
         .respond_with(ResponseTemplate::new(204))
         .expect(1)
         .mount(&server)
@@ -476,13 +503,12 @@ async fn user_secret_value_and_repositories() {
         .await
         .unwrap();
     assert_eq!(created, PutOutcome::Created);
-    let updated = gh
-        .user_codespaces_secret("NPM_TOKEN")
-        .repositories([5, 6])
-        .send()
+    gh.user_codespaces_secrets()
+        .existing("NPM_TOKEN")
+        .unwrap()
+        .set_repositories([5, 6])
         .await
         .unwrap();
-    assert_eq!(updated, PutOutcome::Updated);
 }
 
 #[tokio::test]
@@ -573,7 +599,7 @@ async fn registry_triple_reports_exactly_which_failed() {
     let gh = client(&server.uri());
     let target = RegistryTarget::Org {
         org: "acme".into(),
-        visibility: Visibility::selected([9]),
+        visibility: Some(Visibility::selected([9])),
     };
     let credentials = RegistryCredentials::new("ghcr.io", "acme-bot", "hunter2");
     let report = gh
@@ -654,7 +680,7 @@ async fn api_errors_keep_what_github_said_and_name_the_target() {
         .await;
     let gh = client(&server.uri());
     let err = gh
-        .repository_secrets(App::Dependabot, "octo", "hello")
+        .repository_secrets(App::Dependabot, Repo::name("octo", "hello"))
         .delete("GONE")
         .await
         .unwrap_err();
@@ -722,7 +748,7 @@ async fn same_origin_redirects_are_followed_with_the_same_method_and_body() {
         .await;
     let gh = client(&server.uri());
     let outcome = gh
-        .repository_secret(App::Actions, "octo", "old", "X")
+        .repository_secret(App::Actions, Repo::name("octo", "old"), "X")
         .value("moved")
         .send()
         .await

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use sealpost_client::github::{App, Client};
+use sealpost_client::github::{App, Client, Repo};
 use sealpost_client::{Error, PutOutcome, RetryPolicy};
 use sealpost_fakes::sodium::Keypair;
 use serde_json::json;
@@ -18,7 +18,7 @@ use crate::common::{
 const SCOPE: &str = "/repos/octo/hello/actions/secrets";
 
 async fn put(gh: &Client, name: &str, value: &str) -> Result<PutOutcome, Error> {
-    gh.repository_secret(App::Actions, "octo", "hello", name)
+    gh.repository_secret(App::Actions, Repo::name("octo", "hello"), name)
         .value(value.to_owned())
         .send()
         .await

@@ -4,7 +4,8 @@ use sealpost_client::github::{App, Client, Visibility};
 
 fn run(gh: Client) {
     let _ = gh
-        .org_secret(App::Codespaces, "acme", "NPM_TOKEN", Visibility::All)
+        .org_secret(App::Codespaces, "acme", "NPM_TOKEN")
+        .visibility(Visibility::All)
         .repositories([1296269]);
 }
 

@@ -44,7 +44,9 @@ async fn handle(
         &body,
     )
     .unwrap_or_else(IntoResponse::into_response);
-    inner.log.push(LoggedRequest::new(&method, &uri, &response));
+    inner
+        .log
+        .push(LoggedRequest::new(&method, &uri, &body, &response));
     response
 }
 

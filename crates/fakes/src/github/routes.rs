@@ -52,7 +52,9 @@ async fn handle(
     // One lock for the whole answer, so the log's order is the order of changes.
     let mut inner = shared.lock();
     let response = answer(&shared.config, &mut inner, &request);
-    inner.log.push(LoggedRequest::new(&method, &uri, &response));
+    inner
+        .log
+        .push(LoggedRequest::new(&method, &uri, &body, &response));
     response
 }
 

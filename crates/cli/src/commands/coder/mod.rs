@@ -9,8 +9,8 @@ mod write;
 use sealpost_client::coder::{Client, UserSecret, UserSecrets};
 use secrecy::ExposeSecret as _;
 use serde::Serialize;
-use time::format_description::well_known::Rfc3339;
 
+use super::timestamp;
 use crate::error::Error;
 use crate::settings::{CoderConnection, CoderSettings, CoderTask, OutputFormat};
 use crate::stdio;
@@ -76,10 +76,6 @@ fn confirm(done: &str, secret: &UserSecret, secrets: &UserSecrets) -> Result<(),
 }
 
 /// RFC 3339, as Coder writes it.
-fn timestamp(time: time::OffsetDateTime) -> String {
-    time.format(&Rfc3339).unwrap_or_else(|_| time.to_string())
-}
-
 /// Free text on one line: line breaks and tabs become spaces, so that lines and
 /// tab-separated columns stay what they are.
 fn one_line(text: &str) -> String {

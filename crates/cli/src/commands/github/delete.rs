@@ -2,7 +2,6 @@
 
 use sealpost_client::github::Client;
 
-use super::scope;
 use crate::error::Error;
 use crate::runtime;
 use crate::settings::DeleteSettings;
@@ -10,7 +9,8 @@ use crate::stdio;
 
 pub(super) fn run(client: &Client, settings: &DeleteSettings) -> Result<(), Error> {
     let DeleteSettings { name, scope } = settings;
-    runtime::block_on(scope::delete(client, scope, name))?;
-    let place = scope::describe(client, scope);
+    let secrets = client.secrets(scope.clone());
+    runtime::block_on(async { Ok::<_, Error>(secrets.delete(name).await?) })?;
+    let place = secrets.describe();
     stdio::write_stdout(format!("Deleted secret {name} from {place}\n").as_bytes())
 }

@@ -3,7 +3,7 @@
 use sealpost_client::github::{Client, Secret, VisibilityKind};
 use serde::Serialize;
 
-use super::scope;
+use crate::commands::timestamp;
 use crate::error::Error;
 use crate::runtime;
 use crate::settings::{ListSettings, OutputFormat};
@@ -13,8 +13,8 @@ use crate::stdio;
 #[derive(Serialize)]
 struct Listed<'a> {
     name: &'a str,
-    created_at: Option<&'a str>,
-    updated_at: Option<&'a str>,
+    created_at: Option<String>,
+    updated_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     visibility: Option<&'static str>,
 }
@@ -23,15 +23,16 @@ impl<'a> From<&'a Secret> for Listed<'a> {
     fn from(secret: &'a Secret) -> Self {
         Listed {
             name: &secret.name,
-            created_at: secret.created_at.as_deref(),
-            updated_at: secret.updated_at.as_deref(),
+            created_at: secret.created_at.map(timestamp),
+            updated_at: secret.updated_at.map(timestamp),
             visibility: secret.visibility.map(visibility),
         }
     }
 }
 
 pub(super) fn run(client: &Client, settings: &ListSettings) -> Result<(), Error> {
-    let secrets = runtime::block_on(scope::list(client, &settings.scope))?;
+    let handler = client.secrets(settings.scope.clone());
+    let secrets = runtime::block_on(async { Ok::<_, Error>(handler.list().await?) })?;
     let listed: Vec<Listed<'_>> = secrets.iter().map(Listed::from).collect();
     let mut out = String::new();
     match settings.format {
@@ -45,7 +46,7 @@ pub(super) fn run(client: &Client, settings: &ListSettings) -> Result<(), Error>
             for secret in &listed {
                 out.push_str(secret.name);
                 out.push('\t');
-                out.push_str(secret.updated_at.unwrap_or("-"));
+                out.push_str(secret.updated_at.as_deref().unwrap_or("-"));
                 if let Some(visibility) = secret.visibility {
                     out.push('\t');
                     out.push_str(visibility);

@@ -1,8 +1,9 @@
 //! `sealpost github ...`: GitHub's Actions, Codespaces and Dependabot secrets, through
 //! `sealpost_client::github`. Everything about the API (paths, JSON, sealing to the
-//! scope's key, retries) is the client's; these modules choose a scope's handler and
-//! print what happened.
+//! scope's key, keeping access on rotation, retries) is the client's; these modules
+//! take the handler of the scope the flags name and print what happened.
 
+mod access;
 mod delete;
 mod list;
 mod scope;
@@ -23,6 +24,7 @@ pub(crate) fn run(settings: GithubSettings) -> Result<(), Error> {
         GithubTask::SetMany(settings) => set_many::run(&client, &settings),
         GithubTask::List(settings) => list::run(&client, &settings),
         GithubTask::Delete(settings) => delete::run(&client, &settings),
+        GithubTask::Access(settings) => access::run(&client, &settings),
     }
 }
 

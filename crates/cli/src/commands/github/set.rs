@@ -2,13 +2,13 @@
 //! to the scope's key.
 
 use sealpost_client::PutOutcome;
-use sealpost_client::github::{Client, validate_secret_name};
+use sealpost_client::github::Client;
 use secrecy::ExposeSecret as _;
 
 use super::scope;
 use crate::error::Error;
 use crate::runtime;
-use crate::settings::{Plaintext, SetSettings};
+use crate::settings::{AccessRequest, Plaintext, SetSettings};
 use crate::stdio;
 
 pub(super) fn run(client: &Client, settings: SetSettings) -> Result<(), Error> {
@@ -16,14 +16,15 @@ pub(super) fn run(client: &Client, settings: SetSettings) -> Result<(), Error> {
         name,
         value,
         scope,
-        sharing,
+        access,
         no_store,
     } = settings;
-    // Before standard input is read: a bad name should not cost the user a paste.
-    validate_secret_name(&name)?;
+    let keep = access == AccessRequest::Keep;
+    let has_visibility = scope.has_visibility();
+    let secrets = client.secrets(scope);
 
     if no_store {
-        let key = runtime::block_on(scope::public_key(client, &scope))?;
+        let key = runtime::block_on(async { Ok::<_, Error>(secrets.public_key().await?) })?;
         let mut sealed = match value {
             Plaintext::Given(value) => key.key.seal_base64(value.expose_secret().as_bytes()),
             Plaintext::Stdin => key
@@ -38,14 +39,25 @@ pub(super) fn run(client: &Client, settings: SetSettings) -> Result<(), Error> {
         Plaintext::Given(value) => value,
         Plaintext::Stdin => stdio::read_stdin_text("the secret's value")?,
     };
-    let (outcome, place) = runtime::block_on(async {
-        let store = scope::store(client, &scope, &sharing).await?;
-        let outcome = store.put(&name, &value).await?;
-        Ok((outcome, store.describe()))
+    let (stored, place) = runtime::block_on(async {
+        let secrets = match scope::access(client, &access).await? {
+            Some(access) => secrets.with_access(access)?,
+            None => secrets,
+        };
+        let stored = secrets.put(&name, value).await?;
+        Ok::<_, Error>((stored, secrets.describe()))
     })?;
-    let done = match outcome {
+    let done = match stored.outcome {
         PutOutcome::Created => "Created",
         PutOutcome::Updated => "Updated",
     };
-    stdio::write_stdout(format!("{done} secret {name} for {place}\n").as_bytes())
+    let line = match (&stored.kept, keep) {
+        (Some(kept), _) => format!("{done} secret {name} for {place}; kept {kept}\n"),
+        // A new organization secret whose access was not given.
+        (None, true) if has_visibility => {
+            format!("{done} secret {name} for {place} with visibility private\n")
+        }
+        (None, _) => format!("{done} secret {name} for {place}\n"),
+    };
+    stdio::write_stdout(line.as_bytes())
 }

@@ -2,17 +2,19 @@
 //! then uploaded a few at a time; one failure does not stop the others.
 
 use std::fmt::Write as _;
+use std::path::Path;
 
-use sealpost_client::PutOutcome;
 use sealpost_client::bulk::Bulk;
-use sealpost_client::github::Client;
+use sealpost_client::github::{Client, SecretName};
+use sealpost_client::{PutOutcome, SecretStore as _};
+use secrecy::SecretString;
 
 use super::scope;
 use crate::dotenv;
 use crate::error::Error;
 use crate::progress::Progress;
 use crate::runtime;
-use crate::settings::SetManySettings;
+use crate::settings::{AccessRequest, SetManySettings};
 use crate::stdio;
 
 pub(super) fn run(client: &Client, settings: &SetManySettings) -> Result<(), Error> {
@@ -30,6 +32,7 @@ pub(super) fn run(client: &Client, settings: &SetManySettings) -> Result<(), Err
             count: errors.len(),
         }
     })?;
+    refuse_collisions(path, &bytes, &file.entries)?;
     drop(bytes);
     for name in &file.repeated {
         eprintln!(
@@ -42,7 +45,12 @@ pub(super) fn run(client: &Client, settings: &SetManySettings) -> Result<(), Err
     }
 
     runtime::block_on(async {
-        let store = scope::store(client, &settings.scope, &settings.sharing).await?;
+        let secrets = client.secrets(settings.scope.clone());
+        let keeping = settings.access == AccessRequest::Keep && settings.scope.has_visibility();
+        let store = match scope::access(client, &settings.access).await? {
+            Some(access) => secrets.with_access(access)?,
+            None => secrets,
+        };
         // Every name and value first: one that would be refused stops the run before
         // anything is uploaded, and all of them are listed.
         let refused: Vec<_> = file
@@ -62,7 +70,7 @@ pub(super) fn run(client: &Client, settings: &SetManySettings) -> Result<(), Err
 
         let total = file.entries.len();
         let progress = Progress::new(total);
-        let report = Bulk::new(&*store)
+        let report = Bulk::new(&store)
             .concurrency(settings.concurrency)
             .on_item(|item| progress.item(item))
             .put_all(file.entries)
@@ -86,6 +94,9 @@ pub(super) fn run(client: &Client, settings: &SetManySettings) -> Result<(), Err
         if !failed.is_empty() {
             let _ = write!(summary, ", {} failed", failed.len());
         }
+        if keeping {
+            summary.push_str(" (updated secrets kept their access; new ones are private)");
+        }
         summary.push('\n');
         stdio::write_stdout(summary.as_bytes())?;
 
@@ -103,4 +114,55 @@ pub(super) fn run(client: &Client, settings: &SetManySettings) -> Result<(), Err
             scope: store.describe(),
         })
     })
+}
+
+/// GitHub ignores case in names: two spellings of one name would race for one secret.
+/// They are refused before anything is sent, naming each spelling and its line.
+fn refuse_collisions(
+    path: &Path,
+    bytes: &[u8],
+    entries: &[(String, SecretString)],
+) -> Result<(), Error> {
+    let collisions = collisions(entries);
+    if collisions.is_empty() {
+        return Ok(());
+    }
+    for spellings in &collisions {
+        let listed: Vec<String> = spellings
+            .iter()
+            .map(|name| match dotenv::definition_line(bytes, name) {
+                Some(line) => format!("`{name}` (line {line})"),
+                None => format!("`{name}`"),
+            })
+            .collect();
+        eprintln!(
+            "{}: {} are one secret to GitHub, which ignores case in names",
+            path.display(),
+            listed.join(", ")
+        );
+    }
+    Err(Error::NameCollisions {
+        path: path.to_owned(),
+        count: collisions.len(),
+    })
+}
+
+/// The groups of names that are one secret to GitHub (equal ignoring ASCII case), each
+/// in the order the file gives them.
+fn collisions(entries: &[(String, SecretString)]) -> Vec<Vec<&str>> {
+    let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
+    for (name, _) in entries {
+        // Invalid names are reported by the check that follows; fold them all the same.
+        let key = SecretName::new(name.as_str())
+            .map_or_else(|_| name.to_ascii_uppercase(), |name| name.folded());
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, names)) => names.push(name),
+            None => groups.push((key, vec![name])),
+        }
+    }
+    groups
+        .into_iter()
+        .filter(|(_, names)| names.len() > 1)
+        .map(|(_, names)| names)
+        .collect()
 }
