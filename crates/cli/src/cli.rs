@@ -30,6 +30,10 @@ pub(crate) const CODER_TOKEN_ENV: &str = "CODER_SESSION_TOKEN";
 /// for tests against local servers, which should not wait a minute after a 429.
 pub(crate) const RETRY_MAX_WAIT_ENV: &str = "SEALPOST_RETRY_MAX_WAIT_MS";
 
+/// The floor of `SEALPOST_RETRY_MAX_WAIT_MS`: even against a test server, a retry
+/// never follows a refusal at once.
+pub(crate) const MIN_RETRY_WAIT_MS: u64 = 10;
+
 /// The most uploads `--concurrency` may ask for at once.
 pub(crate) const MAX_CONCURRENCY: u64 = 10;
 
@@ -47,7 +51,14 @@ pub(crate) struct Cli {
 
     /// Caps every wait between retries, in milliseconds (for tests against local
     /// servers). A server's `Retry-After` is still honoured.
-    #[arg(long, value_name = "MS", env = RETRY_MAX_WAIT_ENV, global = true, hide = true)]
+    #[arg(
+        long,
+        value_name = "MS",
+        env = RETRY_MAX_WAIT_ENV,
+        global = true,
+        hide = true,
+        value_parser = RangedU64ValueParser::<u64>::new().range(MIN_RETRY_WAIT_MS..)
+    )]
     pub(crate) retry_max_wait_ms: Option<u64>,
 }
 
@@ -92,8 +103,9 @@ pub(crate) struct SealArgs {
     #[arg(long, short = 'k', value_name = "BASE64")]
     pub(crate) key: String,
 
-    /// The value to seal. Without it, standard input is sealed byte for byte, a trailing
-    /// newline included.
+    /// The value to seal. Without it, piped standard input is sealed byte for byte, a
+    /// trailing newline included; on a terminal, one line is read, hidden, without its
+    /// newline.
     #[arg(long, short = 'b', value_name = "VALUE", value_parser = secret)]
     pub(crate) body: Option<SecretString>,
 }
@@ -130,6 +142,12 @@ pub(crate) struct GithubArgs {
         global = true
     )]
     pub(crate) api_url: String,
+
+    /// Allow an `http://` API URL to a host that is not this machine. The token then
+    /// crosses the network unencrypted: use it only on a network you trust.
+    /// (`http://127.0.0.1`, `[::1]` and `localhost` need no flag.)
+    #[arg(long, global = true)]
+    pub(crate) allow_insecure_http: bool,
 }
 
 /// The commands of `sealpost github`.
@@ -225,9 +243,9 @@ pub(crate) struct GithubSetArgs {
     #[arg(required_unless_present = "env_file", conflicts_with = "env_file")]
     pub(crate) name: Option<String>,
 
-    /// The value. Without it, standard input is stored byte for byte, a trailing
-    /// newline included. Prefer standard input: a command line is visible to other
-    /// users of the machine.
+    /// The value. Without it, piped standard input is stored byte for byte, a trailing
+    /// newline included; on a terminal, one line is read, hidden, without its newline.
+    /// Prefer standard input: a command line is visible to other users of the machine.
     #[arg(
         short = 'b',
         long,
@@ -483,9 +501,9 @@ pub(crate) struct CoderCreateArgs {
     /// The secret's name, unique among the user's secrets.
     pub(crate) name: String,
 
-    /// The value. Without it, standard input is stored byte for byte, a trailing
-    /// newline included. Prefer standard input: a command line is visible to other
-    /// users of the machine.
+    /// The value. Without it, piped standard input is stored byte for byte, a trailing
+    /// newline included; on a terminal, one line is read, hidden, without its newline.
+    /// Prefer standard input: a command line is visible to other users of the machine.
     #[arg(long, value_name = "VALUE", value_parser = secret)]
     pub(crate) value: Option<SecretString>,
 
@@ -551,7 +569,8 @@ pub(crate) struct CoderUpdateArgs {
     #[arg(long, value_name = "VALUE", value_parser = secret, conflicts_with = "value_stdin")]
     pub(crate) value: Option<SecretString>,
 
-    /// Read the new value from standard input, byte for byte.
+    /// Read the new value from standard input: byte for byte when piped; on a
+    /// terminal, one line, hidden, without its newline.
     #[arg(long)]
     pub(crate) value_stdin: bool,
 

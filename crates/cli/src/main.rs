@@ -5,9 +5,10 @@
 //! flags, environment variables and defaults into one resolved, parsed value per
 //! command; each command runs from its own module under [`commands`], and the
 //! services' commands call `sealpost-client`, which holds every fact about the APIs.
-//! A failure prints one line, `error: REASON`, on standard error, nothing on standard
-//! output, and exits with status 1 (a bulk upload lists each failed secret before that
-//! line); usage errors are clap's and exit with status 2.
+//! A failure prints one line, `error: REASON`, on standard error and exits with status
+//! 1 (a bulk upload lists each failed secret before that line). Standard output is then
+//! empty, except for a bulk upload that partly failed: its summary line goes there
+//! first. Usage errors are clap's and exit with status 2.
 
 mod cli;
 mod commands;

@@ -4,10 +4,16 @@
 //! are never wiped. On Unix we read and write through a duplicate of the file
 //! descriptor instead, unbuffered, and keep the only copy in a buffer that is zeroized
 //! when dropped. Elsewhere the standard handles are used; their buffers are not wiped.
+//!
+//! A secret typed on a terminal is read as `gh secret set` reads it: after a prompt,
+//! with echo off, one line that Enter ends (the newline is not part of the value).
+//! That is `rpassword`'s job (a well-kept crate that turns echo off and restores it,
+//! and reads the terminal, `/dev/tty` or the Windows console, a character at a time
+//! into a buffer it wipes), not ours.
 
 use std::io::{self, IsTerminal, Read, Write};
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret as _, SecretString};
 use zeroize::Zeroizing;
 
 use crate::error::Error;
@@ -29,13 +35,41 @@ pub(crate) fn read_stdin(what: &str) -> Result<Zeroizing<Vec<u8>>, Error> {
         .map_err(Error::ReadStdin)
 }
 
-/// Reads standard input to its end as text: a secret's value, byte for byte. Refused
-/// if it is not UTF-8, since the services store text.
-pub(crate) fn read_stdin_text(what: &str) -> Result<SecretString, Error> {
-    let bytes = read_stdin(what)?;
+/// Reads a secret value, `what`, from standard input: when standard input is a
+/// terminal, one line typed after a prompt, not echoed, without its newline; otherwise
+/// every byte to the end, exactly as given.
+pub(crate) fn read_secret(what: &str) -> Result<Zeroizing<Vec<u8>>, Error> {
+    if io::stdin().is_terminal() {
+        let line = prompt_hidden(what)?;
+        // One copy, into a buffer of exactly its size; `line` is wiped when dropped.
+        return Ok(Zeroizing::new(line.expose_secret().as_bytes().to_vec()));
+    }
+    stdin()
+        .and_then(read_to_end_zeroizing)
+        .map_err(Error::ReadStdin)
+}
+
+/// Reads a secret value as text, as [`read_secret`] does. Refused if it is not
+/// UTF-8, since the services store text.
+pub(crate) fn read_secret_text(what: &str) -> Result<SecretString, Error> {
+    if io::stdin().is_terminal() {
+        return prompt_hidden(what);
+    }
+    let bytes = stdin()
+        .and_then(read_to_end_zeroizing)
+        .map_err(Error::ReadStdin)?;
     // One copy, into a buffer of exactly its size; `bytes` is wiped when dropped.
     let text = std::str::from_utf8(&bytes).map_err(|_| Error::ValueNotText)?;
     Ok(SecretString::from(text))
+}
+
+/// Prompts for `what` on the terminal and reads one line with echo off. Ctrl-D on
+/// an empty line is an error rather than an empty value; Ctrl-C interrupts.
+fn prompt_hidden(what: &str) -> Result<SecretString, Error> {
+    let prompt = format!("? Paste {what} (it is not shown; Enter ends it): ");
+    rpassword::prompt_password(prompt)
+        .map(SecretString::from)
+        .map_err(Error::ReadStdin)
 }
 
 /// Reads a whole file into a buffer that is wiped when dropped: a dotenv file full of

@@ -85,6 +85,21 @@ pub enum Error {
         problem: String,
     },
 
+    /// A base URL that would send credentials in cleartext (`http`) to a host that is
+    /// not this machine, refused before anything was sent. Loopback hosts
+    /// (`localhost`, `127.0.0.0/8`, `::1`) are allowed over `http`, and a client
+    /// builder can allow other hosts explicitly (for GitHub,
+    /// [`ClientBuilder::allow_insecure_http`](crate::github::ClientBuilder::allow_insecure_http)).
+    #[error(
+        "refusing to send the {service} token in cleartext to `{url}`: anyone on the network          path could read it. Use an https URL; or, if this network is trusted, allow http          explicitly (`allow_insecure_http`; `--allow-insecure-http` on the command line)"
+    )]
+    InsecureBaseUrl {
+        /// The service the URL is for.
+        service: Service,
+        /// The URL as given, without credentials, query or fragment.
+        url: String,
+    },
+
     /// A credential (token) that cannot be put into an HTTP header.
     #[error(
         "the {what} cannot be sent in an HTTP header (it holds control characters or \
@@ -237,6 +252,7 @@ impl Error {
                 | Error::ValueTooLarge { .. }
                 | Error::InvalidInput { .. }
                 | Error::InvalidBaseUrl { .. }
+                | Error::InsecureBaseUrl { .. }
                 | Error::InvalidCredential { .. }
                 | Error::InvalidField { .. }
         )
@@ -403,6 +419,16 @@ pub struct ApiError {
     pub rate_limited: bool,
     /// When a rate limit said when to come back: how long from the answer.
     pub retry_after: Option<Duration>,
+    /// On GitHub's 401, 403 and 404: the fine-grained permissions the endpoint accepts
+    /// (`X-Accepted-GitHub-Permissions`), for GitHub Apps and fine-grained personal
+    /// access tokens. Each entry is one set that is enough on its own, such as
+    /// `"secrets=write"` or `"organization_secrets=write, members=read"`. Empty when
+    /// GitHub did not say.
+    pub accepted_permissions: Vec<String>,
+    /// On GitHub's 401, 403 and 404: the OAuth scopes the endpoint accepts
+    /// (`X-Accepted-OAuth-Scopes`), for classic personal access tokens and OAuth apps;
+    /// any one is enough. Empty when GitHub did not say, or no scope is needed.
+    pub accepted_oauth_scopes: Vec<String>,
 }
 
 impl ApiError {
@@ -417,6 +443,37 @@ impl ApiError {
             request_id: None,
             rate_limited: false,
             retry_after: None,
+            accepted_permissions: Vec::new(),
+            accepted_oauth_scopes: Vec::new(),
+        }
+    }
+
+    /// What a token needs for the endpoint, in words, when GitHub said so: "the
+    /// permission `secrets=write` (fine-grained tokens and GitHub Apps) or the scope
+    /// `repo` (classic tokens)".
+    fn access_needed(&self) -> Option<String> {
+        let quoted = |items: &[String]| {
+            items
+                .iter()
+                .map(|item| format!("`{item}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        };
+        let permissions = (!self.accepted_permissions.is_empty()).then(|| {
+            format!(
+                "the permission {} (fine-grained tokens and GitHub Apps)",
+                quoted(&self.accepted_permissions)
+            )
+        });
+        let scopes = (!self.accepted_oauth_scopes.is_empty()).then(|| {
+            format!(
+                "the scope {} (classic tokens)",
+                quoted(&self.accepted_oauth_scopes)
+            )
+        });
+        match (permissions, scopes) {
+            (Some(p), Some(s)) => Some(format!("{p} or {s}")),
+            (p, s) => p.or(s),
         }
     }
 }
@@ -439,6 +496,17 @@ impl fmt::Display for ApiError {
         }
         for validation in &self.validations {
             write!(f, "; {}: {}", validation.field, validation.detail)?;
+        }
+        if let Some(needed) = self.access_needed() {
+            if self.status == 404 {
+                // GitHub answers 404, not 403, when a token may not see a resource.
+                write!(
+                    f,
+                    "; if it exists, the token may lack access: it needs {needed}"
+                )?;
+            } else {
+                write!(f, "; the token lacks access: it needs {needed}")?;
+            }
         }
         if let Some(url) = &self.documentation_url {
             write!(f, " [see {url}]")?;
@@ -670,6 +738,56 @@ mod tests {
             error.to_string(),
             "the server answered 400: Invalid request (name taken); name: must be unique"
         );
+    }
+
+    #[test]
+    fn missing_permission_and_scope_are_named() {
+        let mut error = ApiError::new(403, "Resource not accessible by personal access token");
+        error.accepted_permissions = vec!["secrets=write".into()];
+        assert_eq!(
+            error.to_string(),
+            "the server answered 403: Resource not accessible by personal access token; the \
+             token lacks access: it needs the permission `secrets=write` (fine-grained tokens \
+             and GitHub Apps)"
+        );
+        error
+            .accepted_permissions
+            .push("organization_secrets=write, members=read".into());
+        error.accepted_oauth_scopes = vec!["repo".into(), "admin:org".into()];
+        error.status = 404;
+        error.message = "Not Found".into();
+        assert_eq!(
+            error.to_string(),
+            "the server answered 404: Not Found; if it exists, the token may lack access: it \
+             needs the permission `secrets=write` or `organization_secrets=write, members=read` \
+             (fine-grained tokens and GitHub Apps) or the scope `repo` or `admin:org` (classic \
+             tokens)"
+        );
+        error.accepted_permissions.clear();
+        error.status = 401;
+        assert!(
+            error
+                .to_string()
+                .ends_with("it needs the scope `repo` or `admin:org` (classic tokens)"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn insecure_base_url_says_what_to_do() {
+        let error = Error::InsecureBaseUrl {
+            service: Service::GitHub,
+            url: "http://ghe.internal/api/v3".into(),
+        };
+        let text = error.to_string();
+        assert!(
+            text.starts_with(
+                "refusing to send the GitHub token in cleartext to `http://ghe.internal/api/v3`"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("--allow-insecure-http"), "{text}");
+        assert!(error.is_invalid_input());
     }
 
     #[test]

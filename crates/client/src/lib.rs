@@ -12,7 +12,7 @@ mod transport;
 pub use error::{
     ApiError, Context, Error, Field, FieldProblem, NameProblem, Operation, Service, Validation,
 };
-pub use retry::RetryPolicy;
+pub use retry::{RetryPolicy, RetryWait, WaitReason};
 pub use store::{PutOutcome, SecretInfo, SecretStore};
 
 /// The secret-holding types this crate takes, re-exported so callers need not match

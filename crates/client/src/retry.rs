@@ -26,11 +26,20 @@
 //!
 //! # Bounds
 //!
-//! At most [`RetryPolicy::max_attempts`] attempts (the first included), and never a wait
-//! that would end later than [`RetryPolicy::max_elapsed`] after the first attempt
+//! At most [`RetryPolicy::max_attempts`] attempts (the first included), no single wait
+//! longer than [`RetryPolicy::max_retry_wait`] (two minutes by default), and never a
+//! wait that would end later than [`RetryPolicy::max_elapsed`] after the first attempt
 //! started: when the server asks for a longer wait (a primary rate limit that resets in
 //! forty minutes), the call fails at once with [`Error::is_rate_limited`] and the wait
 //! in [`ApiError::retry_after`], and the caller decides.
+//!
+//! # Seeing the waits
+//!
+//! The library never prints. A program that wants to tell its user why it is quiet
+//! (a rate limit can make a call wait a minute or more) gives the policy a hook with
+//! [`RetryPolicy::on_wait`]: it is called with a [`RetryWait`] just before each wait.
+//! The `sealpost` command uses it to print, for each wait over two seconds, a line
+//! such as `rate limited by GitHub; waiting 37 s`.
 //!
 //! # Why repeating is safe
 //!
@@ -49,10 +58,14 @@
 //! [`Error::is_rate_limited`]: crate::Error::is_rate_limited
 //! [`ApiError::retry_after`]: crate::ApiError::retry_after
 
+use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
+
+use crate::error::Service;
 
 /// How often, and for how long, failed requests are tried again.
 ///
@@ -63,35 +76,80 @@ use reqwest::header::HeaderMap;
 /// // A deployment job that can afford to wait out a rate limit of up to ten minutes.
 /// let patient = RetryPolicy::default()
 ///     .max_attempts(8)
-///     .max_elapsed(Duration::from_secs(600));
+///     .max_retry_wait(Duration::from_secs(600))
+///     .max_elapsed(Duration::from_secs(660));
 /// // A test against a local fake server: retries, but no real waiting.
 /// let fast = RetryPolicy::default()
 ///     .initial_backoff(Duration::from_millis(1))
 ///     .rate_limit_fallback(Duration::from_millis(1));
 /// # let _ = (patient, fast);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Two policies are equal when their bounds are equal and they share the same
+/// [`on_wait`](RetryPolicy::on_wait) hook (or both have none).
+#[derive(Clone)]
 pub struct RetryPolicy {
     max_attempts: u32,
     max_elapsed: Duration,
+    max_retry_wait: Duration,
     initial_backoff: Duration,
     max_backoff: Duration,
     rate_limit_fallback: Duration,
+    on_wait: Option<WaitHook>,
 }
 
+/// The hook of [`RetryPolicy::on_wait`].
+type WaitHook = Arc<dyn Fn(&RetryWait) + Send + Sync>;
+
 impl Default for RetryPolicy {
-    /// Five attempts within five minutes; backoff from half a second up to thirty
-    /// seconds; a minute for a rate limit that does not say how long.
+    /// Five attempts within five minutes, no single wait over two minutes; backoff
+    /// from half a second up to thirty seconds; a minute for a rate limit that does not
+    /// say how long; no hook.
     fn default() -> Self {
         RetryPolicy {
             max_attempts: 5,
             max_elapsed: Duration::from_secs(300),
+            max_retry_wait: Duration::from_secs(120),
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(30),
             rate_limit_fallback: Duration::from_secs(60),
+            on_wait: None,
         }
     }
 }
+
+impl fmt::Debug for RetryPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RetryPolicy")
+            .field("max_attempts", &self.max_attempts)
+            .field("max_elapsed", &self.max_elapsed)
+            .field("max_retry_wait", &self.max_retry_wait)
+            .field("initial_backoff", &self.initial_backoff)
+            .field("max_backoff", &self.max_backoff)
+            .field("rate_limit_fallback", &self.rate_limit_fallback)
+            .field("on_wait", &self.on_wait.as_ref().map(|_| "Fn(&RetryWait)"))
+            .finish()
+    }
+}
+
+impl PartialEq for RetryPolicy {
+    fn eq(&self, other: &Self) -> bool {
+        let same_hook = match (&self.on_wait, &other.on_wait) {
+            (None, None) => true,
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        self.max_attempts == other.max_attempts
+            && self.max_elapsed == other.max_elapsed
+            && self.max_retry_wait == other.max_retry_wait
+            && self.initial_backoff == other.initial_backoff
+            && self.max_backoff == other.max_backoff
+            && self.rate_limit_fallback == other.rate_limit_fallback
+            && same_hook
+    }
+}
+
+impl Eq for RetryPolicy {}
 
 impl RetryPolicy {
     /// No retries: every request is sent once.
@@ -110,6 +168,39 @@ impl RetryPolicy {
     #[must_use]
     pub fn max_elapsed(mut self, elapsed: Duration) -> Self {
         self.max_elapsed = elapsed;
+        self
+    }
+
+    /// The longest single wait before a retry (two minutes by default). When the
+    /// server asks for a longer one (`Retry-After: 3600`, or a rate limit that resets
+    /// in an hour), the call is not retried: it fails at once with
+    /// [`Error::is_rate_limited`](crate::Error::is_rate_limited) and the wait asked for
+    /// in [`ApiError::retry_after`](crate::ApiError::retry_after).
+    #[must_use]
+    pub fn max_retry_wait(mut self, wait: Duration) -> Self {
+        self.max_retry_wait = wait;
+        self
+    }
+
+    /// Calls `hook` just before each wait between attempts, with what is waited for
+    /// and how long; for example to tell a user why a command is quiet. The hook runs
+    /// on the task that waits, so it should return quickly (print a line, bump a
+    /// counter). Replaces any earlier hook.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use sealpost_client::RetryPolicy;
+    ///
+    /// let policy = RetryPolicy::default().on_wait(|wait| {
+    ///     if wait.wait > Duration::from_secs(2) {
+    ///         eprintln!("{wait}");
+    ///     }
+    /// });
+    /// # let _ = policy;
+    /// ```
+    #[must_use]
+    pub fn on_wait(mut self, hook: impl Fn(&RetryWait) + Send + Sync + 'static) -> Self {
+        self.on_wait = Some(Arc::new(hook));
         self
     }
 
@@ -145,6 +236,18 @@ impl RetryPolicy {
         self.max_elapsed
     }
 
+    /// The longest single wait before a retry.
+    pub fn retry_wait_limit(&self) -> Duration {
+        self.max_retry_wait
+    }
+
+    /// Tells the hook, if there is one, about a wait that is about to start.
+    pub(crate) fn notify(&self, wait: &RetryWait) {
+        if let Some(hook) = &self.on_wait {
+            hook(wait);
+        }
+    }
+
     /// The wait before retry number `retry` (1 for the first retry) of a server error
     /// or connection failure, with jitter drawn from `random`.
     pub(crate) fn backoff(&self, retry: u32, random: u64) -> Duration {
@@ -161,6 +264,50 @@ impl RetryPolicy {
     pub(crate) fn rate_limit_backoff(&self, limit: u32) -> Duration {
         let exponent = limit.saturating_sub(1).min(30);
         self.rate_limit_fallback.saturating_mul(1 << exponent)
+    }
+}
+
+/// A wait between two attempts of one request, as told to the hook of
+/// [`RetryPolicy::on_wait`].
+///
+/// `Display` writes one line for a person, such as `rate limited by GitHub; waiting
+/// 37 s`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RetryWait {
+    /// The service that was asked.
+    pub service: Service,
+    /// Why the request is tried again.
+    pub reason: WaitReason,
+    /// How long the wait is.
+    pub wait: Duration,
+    /// The attempt that will follow the wait (2 for the first retry).
+    pub next_attempt: u32,
+}
+
+/// Why a request is tried again after a wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WaitReason {
+    /// The service refused because of a rate limit.
+    RateLimited,
+    /// The service answered with this server error (500, 502, 503 or 504).
+    ServerError(u16),
+    /// No answer came: the connection failed, or the attempt timed out.
+    NoAnswer,
+}
+
+impl fmt::Display for RetryWait {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let service = self.service;
+        match self.reason {
+            WaitReason::RateLimited => write!(f, "rate limited by {service}")?,
+            WaitReason::ServerError(status) => write!(f, "{service} answered {status}")?,
+            WaitReason::NoAnswer => write!(f, "no answer from {service}")?,
+        }
+        // Whole seconds, rounded up: "waiting 0 s" for a wait of 300 ms would mislead.
+        let secs = self.wait.as_secs() + u64::from(self.wait.subsec_nanos() > 0);
+        write!(f, "; waiting {secs} s")
     }
 }
 
@@ -372,6 +519,53 @@ mod tests {
         let policy = RetryPolicy::default();
         assert_eq!(policy.rate_limit_backoff(1), Duration::from_secs(60));
         assert_eq!(policy.rate_limit_backoff(2), Duration::from_secs(120));
+    }
+
+    #[test]
+    fn waits_are_told_in_whole_seconds_rounded_up() {
+        let wait = |reason, wait| RetryWait {
+            service: Service::GitHub,
+            reason,
+            wait,
+            next_attempt: 2,
+        };
+        assert_eq!(
+            wait(WaitReason::RateLimited, Duration::from_secs(37)).to_string(),
+            "rate limited by GitHub; waiting 37 s"
+        );
+        assert_eq!(
+            wait(WaitReason::ServerError(502), Duration::from_millis(2100)).to_string(),
+            "GitHub answered 502; waiting 3 s"
+        );
+        let mut coder = wait(WaitReason::NoAnswer, Duration::from_millis(300));
+        coder.service = Service::Coder;
+        assert_eq!(coder.to_string(), "no answer from Coder; waiting 1 s");
+    }
+
+    #[test]
+    fn hooks_are_called_and_compared_by_identity() {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        let calls = Arc::new(AtomicU32::new(0));
+        let seen = Arc::clone(&calls);
+        let policy = RetryPolicy::default().on_wait(move |wait| {
+            assert_eq!(wait.next_attempt, 2);
+            seen.fetch_add(1, Ordering::SeqCst);
+        });
+        let notice = RetryWait {
+            service: Service::Coder,
+            reason: WaitReason::RateLimited,
+            wait: Duration::from_secs(1),
+            next_attempt: 2,
+        };
+        policy.notify(&notice);
+        policy.clone().notify(&notice);
+        RetryPolicy::default().notify(&notice);
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+        assert_eq!(policy, policy.clone());
+        assert_ne!(policy, RetryPolicy::default().on_wait(|_| {}));
+        assert_ne!(policy, RetryPolicy::default());
+        assert_eq!(RetryPolicy::default(), RetryPolicy::default());
+        assert!(format!("{policy:?}").contains("on_wait: Some"));
     }
 
     #[test]

@@ -15,6 +15,7 @@
 //!
 //! See [`crate::retry`] for what is retried, how long it waits, and why it is safe.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -25,7 +26,7 @@ use url::Url;
 use zeroize::Zeroizing;
 
 use crate::error::{ApiError, Context, Error, Service, Validation};
-use crate::retry::{self, Failure, RetryPolicy};
+use crate::retry::{self, Failure, RetryPolicy, RetryWait, WaitReason};
 
 /// The most same-origin redirects followed for one attempt.
 pub(crate) const MAX_REDIRECTS: usize = 5;
@@ -140,23 +141,27 @@ impl Transport {
             let (error, wait) = match self.attempt(request).await {
                 Ok(response) if response.status.is_success() => return Ok(response),
                 Ok(response) => {
-                    let mut api = api_error(&response);
+                    let mut api = self.api_error(&response);
                     let wait =
                         match retry::classify(response.status, &response.headers, &api.message) {
                             Failure::RateLimited(server_wait) => {
                                 api.rate_limited = true;
                                 api.retry_after = server_wait;
                                 rate_limits += 1;
-                                Some(
+                                Some((
+                                    WaitReason::RateLimited,
                                     server_wait
                                         .unwrap_or_else(|| policy.rate_limit_backoff(rate_limits)),
-                                )
+                                ))
                             }
                             Failure::ServerError(server_wait) if request.idempotent => {
                                 failures += 1;
-                                Some(server_wait.unwrap_or_else(|| {
-                                    policy.backoff(failures, retry::random_u64())
-                                }))
+                                Some((
+                                    WaitReason::ServerError(response.status.as_u16()),
+                                    server_wait.unwrap_or_else(|| {
+                                        policy.backoff(failures, retry::random_u64())
+                                    }),
+                                ))
                             }
                             Failure::ServerError(_) | Failure::Permanent => None,
                         };
@@ -174,21 +179,48 @@ impl Transport {
                     };
                     let wait = retry_allowed.then(|| {
                         failures += 1;
-                        policy.backoff(failures, retry::random_u64())
+                        (
+                            WaitReason::NoAnswer,
+                            policy.backoff(failures, retry::random_u64()),
+                        )
                     });
                     (failure.into_error(request, attempts, self.timeout), wait)
                 }
             };
-            let Some(wait) = wait else {
+            let Some((reason, wait)) = wait else {
                 return Err(error);
             };
             if attempts >= policy.attempts()
+                || wait > policy.retry_wait_limit()
                 || started.elapsed().saturating_add(wait) > policy.elapsed_budget()
             {
                 return Err(error);
             }
+            policy.notify(&RetryWait {
+                service: self.service,
+                reason,
+                wait,
+                next_attempt: attempts + 1,
+            });
             tokio::time::sleep(wait).await;
         }
+    }
+
+    /// Whether requests go in cleartext (`http`) to a host that is not this machine:
+    /// anyone on the way can read the credentials and values sent.
+    pub(crate) fn cleartext_to_another_host(&self) -> bool {
+        cleartext_to_another_host(&self.base)
+    }
+
+    /// Everything the server said in an answer that is not a success, with what
+    /// only this service sends.
+    fn api_error(&self, response: &Response) -> ApiError {
+        let mut error = api_error(response);
+        match self.service {
+            Service::GitHub => crate::github::response::add_github_details(&mut error, response),
+            Service::Coder => {}
+        }
+        error
     }
 
     /// One attempt: the request, and same-origin redirects.
@@ -205,9 +237,11 @@ impl Transport {
                 .header(ACCEPT, HeaderValue::from_static(self.accept()))
                 .timeout(self.timeout);
             if let Some(body) = body {
+                // No copy: reqwest gets a handle on the request's own buffer, which is
+                // wiped when the request and every handle are dropped.
                 builder = builder
                     .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                    .body(body.to_vec());
+                    .body(body.handle());
             }
             let response = builder.send().await.map_err(AttemptError::from_send)?;
             let status = response.status();
@@ -242,10 +276,66 @@ impl Transport {
 pub(crate) struct Request {
     method: Method,
     url: Url,
-    /// JSON. Wiped when the request is dropped: for Coder it holds the plaintext.
-    body: Option<Zeroizing<Vec<u8>>>,
+    /// JSON; for Coder it holds the plaintext value. Wiped when the request and every
+    /// attempt's handle on it are dropped.
+    body: Option<Body>,
     context: Context,
     idempotent: bool,
+}
+
+/// A request body in one buffer that is wiped when the last handle on it is dropped.
+///
+/// Every attempt (retries and redirects included) hands reqwest a [`bytes::Bytes`]
+/// that shares this buffer instead of a copy of it, so there is one copy of the body
+/// in this process's heap and it is wiped. What reqwest, hyper and the TLS library
+/// copy while sending (their write buffers, the TLS records) is not wiped.
+#[derive(Clone)]
+struct Body(Arc<Zeroizing<Vec<u8>>>);
+
+impl Body {
+    /// `value` as JSON, written into a buffer of exactly its size: a growing `Vec`
+    /// would leave copies of the start of the body in freed memory.
+    fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<Self, serde_json::Error> {
+        let mut counter = ByteCounter(0);
+        serde_json::to_writer(&mut counter, value)?;
+        let mut buf = Zeroizing::new(vec![0u8; counter.0]);
+        // Writing to a slice fails rather than grows if the second pass were longer.
+        let mut rest = buf.as_mut_slice();
+        serde_json::to_writer(&mut rest, value)?;
+        let unwritten = rest.len();
+        let written = buf.len() - unwritten;
+        buf.truncate(written);
+        Ok(Body(Arc::new(buf)))
+    }
+
+    /// A handle for one attempt.
+    fn handle(&self) -> bytes::Bytes {
+        bytes::Bytes::from_owner(self.clone())
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+impl AsRef<[u8]> for Body {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_slice()
+    }
+}
+
+/// A writer that only counts the bytes written to it.
+struct ByteCounter(usize);
+
+impl std::io::Write for ByteCounter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 impl Request {
@@ -266,11 +356,11 @@ impl Request {
 
     /// Adds `body` serialized as JSON.
     pub(crate) fn json<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Result<Self, Error> {
-        let bytes = serde_json::to_vec(body).map_err(|err| Error::InvalidInput {
+        let body = Body::json(body).map_err(|err| Error::InvalidInput {
             what: "request body",
             problem: format!("cannot be written as JSON: {err}"),
         })?;
-        self.body = Some(Zeroizing::new(bytes));
+        self.body = Some(body);
         Ok(self)
     }
 
@@ -324,15 +414,6 @@ impl Response {
             context: Box::new(context.clone()),
             problem: format!("{err} (expected the JSON the API documents)"),
         })
-    }
-
-    /// The URL of the next page, from a `Link: <...>; rel="next"` header.
-    pub(crate) fn next_page(&self) -> Option<Url> {
-        self.headers
-            .get_all(reqwest::header::LINK)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .find_map(next_link)
     }
 }
 
@@ -426,34 +507,18 @@ pub(crate) fn without_query(url: &Url) -> String {
     url.to_string()
 }
 
-/// The target of `rel="next"` in one `Link` header value.
-fn next_link(header: &str) -> Option<Url> {
-    header.split(',').find_map(|part| {
-        let (target, params) = part.trim().split_once(';')?;
-        let target = target.trim().strip_prefix('<')?.strip_suffix('>')?;
-        let is_next = params.split(';').any(|param| {
-            let param = param.trim();
-            param == "rel=\"next\"" || param == "rel=next"
-        });
-        if is_next {
-            Url::parse(target).ok()
-        } else {
-            None
-        }
-    })
-}
-
-/// Everything the server said in an answer that is not a success.
+/// What both services say in an answer that is not a success: the status, the
+/// request id, `message`, `documentation_url` (GitHub), `detail` and `validations`
+/// (Coder), or the start of a body that is not JSON. What only GitHub sends is read
+/// by [`crate::github::response`].
 fn api_error(response: &Response) -> ApiError {
     #[derive(serde::Deserialize)]
-    struct Body {
+    struct Wire {
         message: Option<String>,
         documentation_url: Option<String>,
         detail: Option<String>,
         #[serde(default)]
         validations: Vec<WireValidation>,
-        #[serde(default)]
-        errors: Vec<serde_json::Value>,
     }
     #[derive(serde::Deserialize)]
     struct WireValidation {
@@ -467,7 +532,7 @@ fn api_error(response: &Response) -> ApiError {
         .iter()
         .find_map(|name| response.headers.get(*name)?.to_str().ok())
         .map(str::to_owned);
-    match serde_json::from_slice::<Body>(&response.body) {
+    match serde_json::from_slice::<Wire>(&response.body) {
         Ok(body) => {
             if let Some(message) = body.message.filter(|m| !m.is_empty()) {
                 error.message = message;
@@ -478,7 +543,6 @@ fn api_error(response: &Response) -> ApiError {
                 .validations
                 .into_iter()
                 .map(|v| Validation::new(v.field, v.detail))
-                .chain(body.errors.iter().filter_map(github_error_entry))
                 .collect();
         }
         Err(_) if !response.body.is_empty() => {
@@ -494,20 +558,6 @@ fn api_error(response: &Response) -> ApiError {
         Err(_) => {}
     }
     error
-}
-
-/// One of GitHub's `errors`: `{"resource", "field", "code", "message"?}` or a string.
-fn github_error_entry(entry: &serde_json::Value) -> Option<Validation> {
-    match entry {
-        serde_json::Value::String(text) => Some(Validation::new("", text.clone())),
-        serde_json::Value::Object(map) => {
-            let text = |key: &str| map.get(key).and_then(|v| v.as_str()).map(str::to_owned);
-            let field = text("field").unwrap_or_default();
-            let detail = text("message").or_else(|| text("code"))?;
-            Some(Validation::new(field, detail))
-        }
-        _ => None,
-    }
 }
 
 /// Reads a base URL given by a user: `http` or `https`, no credentials, no query.
@@ -538,6 +588,24 @@ pub(crate) fn parse_base_url(text: &str) -> Result<Url, Error> {
         return Err(refuse("a base URL cannot have a query or fragment"));
     }
     Ok(url)
+}
+
+/// Whether `url` is plain `http` to a host that is not this machine. Loopback hosts
+/// are `localhost`, `127.0.0.0/8` and `::1` (also written `::ffff:127.x.y.z`): what is
+/// sent to them never crosses a network.
+pub(crate) fn cleartext_to_another_host(url: &Url) -> bool {
+    if url.scheme() != "http" {
+        return false;
+    }
+    let loopback = match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+        None => false,
+    };
+    !loopback
 }
 
 /// A header value for a credential, marked sensitive so that `Debug` hides it.
@@ -618,43 +686,12 @@ mod tests {
         }
     }
 
-    #[test]
-    fn link_header_next() {
-        let header = "<https://api.github.com/x?page=2&per_page=100>; rel=\"next\", \
-                      <https://api.github.com/x?page=5>; rel=\"last\"";
-        assert_eq!(
-            next_link(header).unwrap().as_str(),
-            "https://api.github.com/x?page=2&per_page=100"
-        );
-        assert!(next_link("<https://api.github.com/x?page=1>; rel=\"prev\"").is_none());
-        assert!(next_link("garbage").is_none());
-    }
-
     fn response(status: u16, body: &str) -> Response {
         Response {
             status: StatusCode::from_u16(status).unwrap(),
             headers: HeaderMap::new(),
             body: body.as_bytes().to_vec(),
         }
-    }
-
-    #[test]
-    fn github_error_body() {
-        let error = api_error(&response(
-            422,
-            r#"{"message":"Validation Failed","documentation_url":"https://docs.github.com/x",
-                "errors":[{"resource":"Secret","field":"key_id","code":"invalid"}]}"#,
-        ));
-        assert_eq!(error.status, 422);
-        assert_eq!(error.message, "Validation Failed");
-        assert_eq!(
-            error.documentation_url.as_deref(),
-            Some("https://docs.github.com/x")
-        );
-        assert_eq!(
-            error.validations,
-            vec![Validation::new("key_id", "invalid")]
-        );
     }
 
     #[test]
@@ -680,6 +717,44 @@ mod tests {
             error.detail.as_deref(),
             Some("<html> <b>Bad gateway</b></html>")
         );
+    }
+
+    #[test]
+    fn cleartext_is_plain_http_to_a_host_that_is_not_loopback() {
+        for (url, cleartext) in [
+            ("https://api.github.com", false),
+            ("https://10.0.0.5:8443/api/v3", false),
+            ("http://api.github.com", true),
+            ("http://10.0.0.5/api/v3", true),
+            ("http://[2001:db8::1]:8080", true),
+            ("http://localhost.example.com", true),
+            ("http://128.0.0.1", true),
+            ("http://127.0.0.1:3000", false),
+            ("http://127.0.0.2", false),
+            ("http://127.255.255.254", false),
+            ("http://[::1]:8080", false),
+            ("http://[::ffff:127.0.0.1]", false),
+            ("http://localhost:3000", false),
+            ("http://LOCALHOST", false),
+        ] {
+            let parsed = parse_base_url(url).unwrap();
+            assert_eq!(cleartext_to_another_host(&parsed), cleartext, "{url}");
+        }
+    }
+
+    #[test]
+    fn bodies_are_written_to_a_buffer_of_exactly_their_size() {
+        let value = serde_json::json!({"name": "X", "value": "h\u{e9}\"llo\n".repeat(100)});
+        let body = Body::json(&value).unwrap();
+        let expected = serde_json::to_vec(&value).unwrap();
+        assert_eq!(body.as_ref(), expected.as_slice());
+        assert_eq!(body.0.capacity(), expected.len());
+        // Each attempt's handle shares the buffer: no copy.
+        let handle = body.handle();
+        assert_eq!(handle.as_ptr(), body.0.as_ptr());
+        assert_eq!(Arc::strong_count(&body.0), 2);
+        drop(handle);
+        assert_eq!(Arc::strong_count(&body.0), 1);
     }
 
     #[test]
@@ -744,6 +819,118 @@ mod tests {
         assert_eq!(send_once(Method::PATCH, true, 502).await, (2, true));
         // Requests that are idempotent by method are repeated after a 502.
         assert_eq!(send_once(Method::PUT, true, 502).await, (2, true));
+    }
+
+    /// A Coder transport to a server that answers `first` (with `headers`) once and
+    /// 200 after, whose policy is `policy`.
+    async fn retried(
+        first: wiremock::ResponseTemplate,
+        policy: RetryPolicy,
+    ) -> (wiremock::MockServer, Result<Response, Error>) {
+        use wiremock::{Mock, MockServer, ResponseTemplate, matchers};
+        let server = MockServer::start().await;
+        Mock::given(matchers::path("/x"))
+            .respond_with(first)
+            .up_to_n_times(1)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        Mock::given(matchers::path("/x"))
+            .respond_with(ResponseTemplate::new(200))
+            .mount(&server)
+            .await;
+        let settings = HttpSettings {
+            retry: policy,
+            ..HttpSettings::default()
+        };
+        let transport = Transport::new(
+            Service::Coder,
+            parse_base_url(&server.uri()).unwrap(),
+            HeaderMap::new(),
+            &settings,
+        )
+        .unwrap();
+        let context = Context::new(Service::Coder, Operation::Update, "user `me`");
+        let request = Request::new(Method::PATCH, transport.url(&["x"]).unwrap(), context)
+            .idempotent(true)
+            .json(&serde_json::json!({"value": "s3cr3t\u{e9}"}))
+            .unwrap();
+        let result = transport.send(&request).await;
+        (server, result)
+    }
+
+    #[tokio::test]
+    async fn every_wait_is_told_to_the_hook_and_every_retry_sends_the_same_body() {
+        use std::sync::Mutex;
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let hook = Arc::clone(&seen);
+        let policy = RetryPolicy::default()
+            .initial_backoff(Duration::from_millis(1))
+            .on_wait(move |wait| hook.lock().unwrap().push(wait.clone()));
+        let (server, result) = retried(
+            wiremock::ResponseTemplate::new(429).insert_header("retry-after", "0"),
+            policy.clone(),
+        )
+        .await;
+        assert!(result.is_ok());
+        let (server2, result) = retried(wiremock::ResponseTemplate::new(503), policy).await;
+        assert!(result.is_ok());
+        let seen = seen.lock().unwrap().clone();
+        assert_eq!(seen.len(), 2, "{seen:?}");
+        assert_eq!(seen[0].reason, WaitReason::RateLimited);
+        assert_eq!(seen[0].wait, Duration::ZERO);
+        assert_eq!(seen[0].next_attempt, 2);
+        assert_eq!(seen[0].service, Service::Coder);
+        assert_eq!(seen[1].reason, WaitReason::ServerError(503));
+        assert!(seen[1].wait <= Duration::from_millis(1));
+        for server in [server, server2] {
+            let bodies: Vec<Vec<u8>> = server
+                .received_requests()
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| r.body)
+                .collect();
+            assert_eq!(bodies.len(), 2);
+            assert_eq!(bodies[0], "{\"value\":\"s3cr3t\u{e9}\"}".as_bytes());
+            assert_eq!(bodies[0], bodies[1]);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_wait_over_the_cap_is_not_waited() {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        let calls = Arc::new(AtomicU32::new(0));
+        let counter = Arc::clone(&calls);
+        let policy = RetryPolicy::default()
+            .max_retry_wait(Duration::from_secs(30))
+            .on_wait(move |_| {
+                counter.fetch_add(1, Ordering::SeqCst);
+            });
+        let started = Instant::now();
+        let (server, result) = retried(
+            wiremock::ResponseTemplate::new(429).insert_header("retry-after", "31"),
+            policy.clone(),
+        )
+        .await;
+        let error = result.unwrap_err();
+        assert!(error.is_rate_limited(), "{error}");
+        assert_eq!(
+            error.api().unwrap().retry_after,
+            Some(Duration::from_secs(31))
+        );
+        assert_eq!(server.received_requests().await.unwrap().len(), 1);
+        assert_eq!(calls.load(Ordering::SeqCst), 0);
+        assert!(started.elapsed() < Duration::from_secs(10));
+        // At the cap, the wait happens (a second, to keep the test short).
+        let (server, result) = retried(
+            wiremock::ResponseTemplate::new(429).insert_header("retry-after", "1"),
+            policy.max_retry_wait(Duration::from_secs(1)),
+        )
+        .await;
+        assert!(result.is_ok());
+        assert_eq!(server.received_requests().await.unwrap().len(), 2);
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
     }
 
     #[test]

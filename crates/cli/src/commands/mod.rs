@@ -37,3 +37,12 @@ pub(crate) fn generate(what: &Generate) -> Result<(), Error> {
         Generate::Man(args) => man::run(args.out_dir.as_deref()),
     }
 }
+
+/// Warns, once per command, that `what` will cross the network unencrypted: the
+/// service's URL is `http` to a host that is not this machine.
+fn warn_cleartext(what: &str) {
+    eprintln!(
+        "warning: {what} will cross the network unencrypted (http to a host that is not \
+         this machine); use an https URL unless every network on the way is trusted"
+    );
+}

@@ -12,7 +12,7 @@ pub(crate) fn run(settings: &SealSettings) -> Result<(), Error> {
             .recipient
             .seal_base64(value.expose_secret().as_bytes()),
         Plaintext::Stdin => {
-            let value = stdio::read_stdin("the value to seal")?;
+            let value = stdio::read_secret("the value to seal")?;
             settings.recipient.seal_base64(&value)
         }
     };

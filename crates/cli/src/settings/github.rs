@@ -33,6 +33,8 @@ pub(crate) struct GithubConnection {
     pub(crate) token: SecretString,
     /// When failed requests are tried again.
     pub(crate) retry: RetryPolicy,
+    /// `--allow-insecure-http`: an `http` URL to another host is allowed.
+    pub(crate) allow_insecure_http: bool,
 }
 
 /// What a `github` command does.
@@ -170,6 +172,7 @@ impl GithubSettings {
                 api_url: args.api_url,
                 token,
                 retry,
+                allow_insecure_http: args.allow_insecure_http,
             },
             task,
         })

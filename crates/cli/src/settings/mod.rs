@@ -125,11 +125,21 @@ impl OutputFormat {
     }
 }
 
+/// Waits longer than this are announced on standard error, so that a command waiting
+/// out a rate limit does not look hung.
+const ANNOUNCED_WAIT: Duration = Duration::from_secs(2);
+
 /// The client's retry policy; with `max_wait_ms` (`SEALPOST_RETRY_MAX_WAIT_MS`, for
-/// tests against local servers), every wait the policy chooses is between half of it
-/// and all of it. Waits a server asks for (`Retry-After`) are not changed.
+/// tests against local servers, at least [`cli::MIN_RETRY_WAIT_MS`]), every wait the
+/// policy chooses is between half of it and all of it. Waits a server asks for
+/// (`Retry-After`) are not changed. Each wait over [`ANNOUNCED_WAIT`] prints one line
+/// on standard error: "rate limited by GitHub; waiting 37 s".
 fn retry_policy(max_wait_ms: Option<u64>) -> RetryPolicy {
-    let policy = RetryPolicy::default();
+    let policy = RetryPolicy::default().on_wait(|wait| {
+        if wait.wait > ANNOUNCED_WAIT {
+            eprintln!("{wait}");
+        }
+    });
     match max_wait_ms {
         None => policy,
         Some(ms) => {

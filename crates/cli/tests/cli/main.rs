@@ -4,6 +4,7 @@
 // Repository ids are written as GitHub's documentation writes them (1296269).
 #![allow(clippy::unreadable_literal)]
 
+mod boundary;
 mod coder;
 mod generate;
 mod github;
@@ -12,6 +13,8 @@ mod keygen;
 mod libsodium;
 mod open;
 mod seal;
+#[cfg(unix)]
+mod terminal;
 
 use std::process::Output;
 

@@ -52,6 +52,14 @@ impl Client {
         }
     }
 
+    /// Whether requests go in cleartext (`http`) to a host that is not this machine:
+    /// the session token and secret values can be read on the way. Coder is often
+    /// served over `http` inside a private network, so the builder allows it; a
+    /// program should warn its user (the `sealpost` command does).
+    pub fn sends_in_cleartext(&self) -> bool {
+        self.inner.cleartext_to_another_host()
+    }
+
     pub(crate) fn transport(&self) -> &Transport {
         &self.inner
     }
@@ -197,5 +205,20 @@ mod tests {
             Err(Error::InvalidBaseUrl { .. })
         ));
         assert!(Client::builder(url).token("t\n").build().is_ok());
+    }
+
+    #[test]
+    fn http_is_allowed_and_reported() {
+        for (url, cleartext) in [
+            ("http://coder.internal:3000", true),
+            ("http://10.0.0.7", true),
+            ("http://127.0.0.2:3000", false),
+            ("http://[::1]:3000", false),
+            ("http://localhost:3000", false),
+            ("https://coder.example.com", false),
+        ] {
+            let client = Client::builder(url).token("t").build().unwrap();
+            assert_eq!(client.sends_in_cleartext(), cleartext, "{url}");
+        }
     }
 }

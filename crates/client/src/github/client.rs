@@ -6,9 +6,13 @@ use std::time::Duration;
 
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use secrecy::{ExposeSecret as _, SecretString};
+use zeroize::Zeroizing;
 
 use super::keys::KeyCache;
-use crate::transport::{HttpSettings, Transport, credential_header, parse_base_url};
+use crate::transport::{
+    HttpSettings, Transport, cleartext_to_another_host, credential_header, parse_base_url,
+    without_query,
+};
 use crate::{Error, RetryPolicy, Service};
 
 /// The API of github.com. For GitHub Enterprise Server use `https://HOST/api/v3`.
@@ -67,6 +71,7 @@ impl Client {
         ClientBuilder {
             token: NoToken,
             base_url: None,
+            allow_insecure_http: false,
             settings: HttpSettings::default(),
         }
     }
@@ -76,6 +81,13 @@ impl Client {
     /// notices by itself.)
     pub fn forget_public_keys(&self) {
         self.inner.keys.clear();
+    }
+
+    /// Whether requests go in cleartext (`http`) to a host that is not this machine,
+    /// which [`ClientBuilder::allow_insecure_http`] allows: the token can be read on
+    /// the way.
+    pub fn sends_in_cleartext(&self) -> bool {
+        self.inner.transport.cleartext_to_another_host()
     }
 
     pub(crate) fn transport(&self) -> &Transport {
@@ -98,6 +110,7 @@ impl Client {
 pub struct ClientBuilder<T> {
     token: T,
     base_url: Option<String>,
+    allow_insecure_http: bool,
     settings: HttpSettings,
 }
 
@@ -119,6 +132,7 @@ impl<T: fmt::Debug> fmt::Debug for ClientBuilder<T> {
         f.debug_struct("ClientBuilder")
             .field("token", &self.token)
             .field("base_url", &self.base_url)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .field("settings", &self.settings)
             .finish()
     }
@@ -134,6 +148,7 @@ impl ClientBuilder<NoToken> {
         ClientBuilder {
             token: WithToken(token.into()),
             base_url: self.base_url,
+            allow_insecure_http: self.allow_insecure_http,
             settings: self.settings,
         }
     }
@@ -144,6 +159,16 @@ impl<T> ClientBuilder<T> {
     /// for GitHub Enterprise Server; `http://127.0.0.1:PORT` for a test server.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self
+    }
+
+    /// Allows a plain `http` base URL to a host that is not this machine (default:
+    /// refused, since the token would cross the network in cleartext). Loopback
+    /// hosts (`localhost`, `127.0.0.0/8`, `::1`) are allowed over `http` without it.
+    /// Use it only on a network you trust, and tell the user (see
+    /// [`Client::sends_in_cleartext`]).
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
         self
     }
 
@@ -178,10 +203,18 @@ impl ClientBuilder<WithToken> {
     /// # Errors
     ///
     /// [`Error::InvalidBaseUrl`] for a base URL that is not `http(s)://HOST[/PATH]`,
+    /// [`Error::InsecureBaseUrl`] for an `http` URL to a host that is not loopback
+    /// without [`allow_insecure_http`](ClientBuilder::allow_insecure_http),
     /// [`Error::InvalidCredential`] for a token that cannot be sent in a header,
     /// [`Error::HttpClient`] if the TLS backend cannot start.
     pub fn build(self) -> Result<Client, Error> {
         let base = parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        if !self.allow_insecure_http && cleartext_to_another_host(&base) {
+            return Err(Error::InsecureBaseUrl {
+                service: Service::GitHub,
+                url: without_query(&base),
+            });
+        }
         let token = self.token.0.expose_secret().trim();
         if token.is_empty() {
             return Err(Error::InvalidCredential {
@@ -189,10 +222,13 @@ impl ClientBuilder<WithToken> {
             });
         }
         let mut headers = HeaderMap::new();
-        headers.insert(
-            AUTHORIZATION,
-            credential_header(&format!("Bearer {token}"), "GitHub token")?,
-        );
+        // Built at its final size (`format!` may grow, leaving copies behind) and wiped
+        // when dropped; the header value made from it is not (see the README's
+        // Security section).
+        let mut bearer = Zeroizing::new(String::with_capacity("Bearer ".len() + token.len()));
+        bearer.push_str("Bearer ");
+        bearer.push_str(token);
+        headers.insert(AUTHORIZATION, credential_header(&bearer, "GitHub token")?);
         headers.insert(
             "x-github-api-version",
             HeaderValue::from_static(API_VERSION),
@@ -237,5 +273,54 @@ mod tests {
         ));
         // A trailing newline (token read from a file) is not an error.
         assert!(Client::builder().token("t\n").build().is_ok());
+    }
+
+    #[test]
+    fn cleartext_to_another_host_is_refused_unless_allowed() {
+        for url in [
+            "http://api.github.com",
+            "http://10.1.2.3:8080/api/v3",
+            "http://[2001:db8::1]/api/v3",
+        ] {
+            let refused = Client::builder().token("t").base_url(url).build();
+            assert!(
+                matches!(
+                    refused,
+                    Err(Error::InsecureBaseUrl {
+                        service: Service::GitHub,
+                        ..
+                    })
+                ),
+                "{url}"
+            );
+            let allowed = Client::builder()
+                .token("t")
+                .base_url(url)
+                .allow_insecure_http(true)
+                .build()
+                .unwrap();
+            assert!(allowed.sends_in_cleartext(), "{url}");
+        }
+        for url in [
+            "http://127.0.0.1:3000",
+            "http://127.0.0.2",
+            "http://[::1]:8080",
+            "http://localhost:3000/api/v3",
+            "https://api.github.com",
+            "https://10.1.2.3/api/v3",
+        ] {
+            let client = Client::builder().token("t").base_url(url).build().unwrap();
+            assert!(!client.sends_in_cleartext(), "{url}");
+        }
+        // The refusal names the URL it refused.
+        let error = Client::builder()
+            .token("t")
+            .base_url("http://ghe.internal/api/v3")
+            .build()
+            .unwrap_err();
+        assert!(
+            error.to_string().contains("`http://ghe.internal/api/v3`"),
+            "{error}"
+        );
     }
 }

@@ -88,6 +88,7 @@ mod ops;
 mod pagination;
 mod put;
 mod registry;
+pub(crate) mod response;
 mod scope;
 mod secrets;
 mod types;

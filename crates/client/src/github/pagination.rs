@@ -6,6 +6,7 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 use url::Url;
 
+use super::response;
 use crate::transport::{Request, Transport, without_query};
 use crate::{Context, Error};
 
@@ -34,7 +35,7 @@ where
         let response = transport.send(&request).await?;
         let page: P = response.json(context)?;
         all.extend(items(page));
-        let Some(next) = response.next_page() else {
+        let Some(next) = response::next_page(&response) else {
             return Ok(all);
         };
         if next.origin() != first.origin() {

@@ -10,5 +10,6 @@ mod common;
 mod e2e;
 mod endpoints;
 mod faults;
+mod hints;
 #[path = "../support/mod.rs"]
 mod support;

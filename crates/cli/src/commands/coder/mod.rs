@@ -30,10 +30,16 @@ pub(crate) fn run(settings: CoderSettings) -> Result<(), Error> {
 
 fn connect(connection: CoderConnection) -> Result<Client, Error> {
     let CoderConnection { url, token, retry } = connection;
-    Ok(Client::builder(url)
+    let client = Client::builder(url)
         .token(token.expose_secret())
         .retry(retry)
-        .build()?)
+        .build()?;
+    // Coder is often served over http inside a private network: a warning, not a
+    // refusal.
+    if client.sends_in_cleartext() {
+        super::warn_cleartext("the Coder session token and secret values");
+    }
+    Ok(client)
 }
 
 /// Prints `value` as pretty JSON and a newline.

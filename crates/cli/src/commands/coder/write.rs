@@ -70,6 +70,6 @@ pub(super) fn update(secrets: &UserSecrets, settings: UpdateSettings) -> Result<
 fn value_of(value: Plaintext) -> Result<SecretString, Error> {
     match value {
         Plaintext::Given(value) => Ok(value),
-        Plaintext::Stdin => stdio::read_stdin_text("the secret's value"),
+        Plaintext::Stdin => stdio::read_secret_text("the secret's value"),
     }
 }

@@ -34,10 +34,16 @@ fn connect(connection: GithubConnection) -> Result<Client, Error> {
         api_url,
         token,
         retry,
+        allow_insecure_http,
     } = connection;
-    Ok(Client::builder()
+    let client = Client::builder()
         .token(token.expose_secret())
         .base_url(api_url)
         .retry(retry)
-        .build()?)
+        .allow_insecure_http(allow_insecure_http)
+        .build()?;
+    if client.sends_in_cleartext() {
+        super::warn_cleartext("the GitHub token");
+    }
+    Ok(client)
 }

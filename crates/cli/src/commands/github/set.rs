@@ -29,7 +29,7 @@ pub(super) fn run(client: &Client, settings: SetSettings) -> Result<(), Error> {
             Plaintext::Given(value) => key.key.seal_base64(value.expose_secret().as_bytes()),
             Plaintext::Stdin => key
                 .key
-                .seal_base64(&stdio::read_stdin("the secret's value")?),
+                .seal_base64(&stdio::read_secret("the secret's value")?),
         };
         sealed.push('\n');
         return stdio::write_stdout(sealed.as_bytes());
@@ -37,7 +37,7 @@ pub(super) fn run(client: &Client, settings: SetSettings) -> Result<(), Error> {
 
     let value = match value {
         Plaintext::Given(value) => value,
-        Plaintext::Stdin => stdio::read_stdin_text("the secret's value")?,
+        Plaintext::Stdin => stdio::read_secret_text("the secret's value")?,
     };
     let (stored, place) = runtime::block_on(async {
         let secrets = match scope::access(client, &access).await? {
