@@ -667,16 +667,91 @@ const OPEN_EXAMPLES: &str = "\
 Examples:
   SEALPOST_SECRET_KEY=\"$SECRET_KEY\" sealpost open < sealed.txt";
 
-/// Parses the process's arguments, keeping clap's matches so that settings can ask
-/// where a value came from (a flag or the environment).
+// The commands that print text generated from this very definition. They need no
+// settings, so they are added beside `Command` rather than in it (see `command()`).
+// (Not a doc comment: clap would make it the top-level command's description.)
+#[derive(Subcommand)]
+pub(crate) enum Generate {
+    /// Print the shell completion script for sealpost.
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+
+    /// Print the manual page (roff), or write every command's page with --out-dir.
+    #[command(after_help = MAN_EXAMPLES)]
+    Man(ManArgs),
+}
+
+/// `sealpost completions`.
+#[derive(Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell to print the script for.
+    #[arg(value_enum)]
+    pub(crate) shell: ShellArg,
+}
+
+/// `sealpost man`.
+#[derive(Args)]
+pub(crate) struct ManArgs {
+    /// Write the pages of sealpost and of each of its commands (`sealpost.1`,
+    /// `sealpost-github-set.1`, ...) into this directory, and print their paths, instead
+    /// of printing the top-level page.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out_dir: Option<PathBuf>,
+}
+
+/// The shells `sealpost completions` writes scripts for.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ShellArg {
+    /// Bash.
+    Bash,
+    /// Zsh.
+    Zsh,
+    /// Fish.
+    Fish,
+    /// PowerShell.
+    Powershell,
+}
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  sealpost completions bash > ~/.local/share/bash-completion/completions/sealpost
+  sealpost completions zsh > ~/.zfunc/_sealpost
+  sealpost completions fish > ~/.config/fish/completions/sealpost.fish
+  sealpost completions powershell >> $PROFILE";
+
+const MAN_EXAMPLES: &str = "\
+Examples:
+  sealpost man | man -l -
+  sealpost man --out-dir ~/.local/share/man/man1";
+
+/// The whole command line: [`Cli`]'s commands and [`Generate`]'s. Completions and the
+/// manual page are generated from this, so they describe exactly what is parsed.
+pub(crate) fn command() -> clap::Command {
+    Generate::augment_subcommands(Cli::command())
+}
+
+/// What the process's arguments ask for.
+#[allow(clippy::large_enum_variant)] // One value per process, moved once: no need to box.
+pub(crate) enum Parsed {
+    /// A command to resolve into settings and run, with clap's matches so that settings
+    /// can ask where a value came from (a flag or the environment).
+    Run(Cli, ArgMatches),
+    /// A text to generate from the command line's definition.
+    Generate(Generate),
+}
+
+/// Parses the process's arguments.
 ///
 /// On `--help`, `--version` or a usage error, prints and exits as clap does.
-pub(crate) fn parse() -> (Cli, ArgMatches) {
-    let matches = Cli::command().get_matches();
-    match Cli::from_arg_matches(&matches) {
-        Ok(cli) => (cli, matches),
-        Err(err) => err.format(&mut Cli::command()).exit(),
-    }
+pub(crate) fn parse() -> Parsed {
+    let matches = command().get_matches();
+    let parsed = match matches.subcommand_name() {
+        Some(name) if Generate::has_subcommand(name) => {
+            Generate::from_arg_matches(&matches).map(Parsed::Generate)
+        }
+        _ => Cli::from_arg_matches(&matches).map(|cli| Parsed::Run(cli, matches)),
+    };
+    parsed.unwrap_or_else(|err| err.format(&mut command()).exit())
 }
 
 /// Keeps a secret argument in a [`SecretString`], which is wiped on drop and never

@@ -46,6 +46,19 @@ pub(crate) enum Error {
     #[error("could not write to standard output: {0}")]
     WriteStdout(io::Error),
 
+    /// `sealpost man --out-dir` could not write a page.
+    #[error(
+        "could not write the manual page {}: {source}; give --out-dir a directory that \
+         exists and that you can write to",
+        path.display()
+    )]
+    WriteManPage {
+        /// The page's file.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+
     /// Output could not be rendered as JSON.
     #[error("could not write JSON output: {0}")]
     Json(#[from] serde_json::Error),

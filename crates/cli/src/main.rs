@@ -25,8 +25,11 @@ use crate::settings::Settings;
 
 fn main() -> ExitCode {
     // Prints help, version or a usage error itself, and exits.
-    let (cli, matches) = cli::parse();
-    match Settings::resolve(cli, &matches).and_then(commands::run) {
+    let result = match cli::parse() {
+        cli::Parsed::Run(cli, matches) => Settings::resolve(cli, &matches).and_then(commands::run),
+        cli::Parsed::Generate(what) => commands::generate(&what),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             // One line, whatever the error: a caller's log parser or `2>&1 | tail -1`

@@ -1,13 +1,16 @@
 //! One module per command; each takes its resolved settings and does its job.
 
 mod coder;
+mod completions;
 mod github;
 mod keygen;
+mod man;
 mod open;
 mod seal;
 
 use time::format_description::well_known::Rfc3339;
 
+use crate::cli::Generate;
 use crate::error::Error;
 use crate::settings::Settings;
 
@@ -24,6 +27,14 @@ pub(crate) fn run(settings: Settings) -> Result<(), Error> {
         Settings::Open(settings) => open::run(&settings),
         Settings::Github(settings) => github::run(settings),
         Settings::Coder(settings) => coder::run(settings),
+    }
+}
+
+/// Prints what `what` generates from the command line's definition.
+pub(crate) fn generate(what: &Generate) -> Result<(), Error> {
+    match what {
+        Generate::Completions(args) => completions::run(args.shell),
+        Generate::Man(args) => man::run(args.out_dir.as_deref()),
     }
 }
 

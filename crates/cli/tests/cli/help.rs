@@ -74,6 +74,16 @@ fn coder_secrets_help() {
 }
 
 #[test]
+fn completions_help() {
+    insta::assert_snapshot!(help(&["completions", "--help"]));
+}
+
+#[test]
+fn man_help() {
+    insta::assert_snapshot!(help(&["man", "--help"]));
+}
+
+#[test]
 fn the_retry_knob_for_tests_is_not_in_the_help() {
     for args in [&["--help"][..], &["github", "set", "--help"]] {
         assert!(!help(args).contains("retry"), "{args:?}");

@@ -6,6 +6,7 @@
 
 mod boundary;
 mod coder;
+mod generate;
 mod github;
 mod help;
 mod keygen;
