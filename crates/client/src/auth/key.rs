@@ -277,6 +277,29 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Whatever the text, reading it gives a key or a typed error, never a panic.
+        #[test]
+        fn any_text_is_a_key_or_a_typed_error(
+            label in "(RSA |ENCRYPTED |EC |)PRIVATE KEY|PUBLIC KEY|[A-Z ]{0,12}",
+            body in "[A-Za-z0-9+/=\\n -]{0,400}",
+            end in proptest::bool::ANY,
+        ) {
+            let end = if end { format!("-----END {label}-----\n") } else { String::new() };
+            let pem = format!("-----BEGIN {label}-----\n{body}\n{end}");
+            let typed = matches!(
+                PrivateKey::from_pem(&pem),
+                Err(Error::InvalidPrivateKey { .. })
+            );
+            proptest::prop_assert!(typed);
+        }
+
+        #[test]
+        fn any_bytes_are_a_key_or_a_typed_error(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
+            proptest::prop_assert!(PrivateKey::from_pem(&bytes).is_err());
+        }
+    }
+
     #[test]
     fn pkcs8_algorithm() {
         // An Ed25519 PKCS#8 key (RFC 8410's example): not RSA.
