@@ -17,9 +17,6 @@ pub(crate) const SECRET_KEY_ENV: &str = "SEALPOST_SECRET_KEY";
 /// The environment variable with GitHub's API URL (as in GitHub Actions and `gh`).
 pub(crate) const GITHUB_API_URL_ENV: &str = "GITHUB_API_URL";
 
-/// The environment variables a GitHub token is read from, in this order (as `gh`).
-pub(crate) const GITHUB_TOKEN_ENVS: [&str; 2] = ["GH_TOKEN", "GITHUB_TOKEN"];
-
 /// The environment variable with the Coder deployment's URL (as the `coder` CLI).
 pub(crate) const CODER_URL_ENV: &str = "CODER_URL";
 
@@ -148,6 +145,20 @@ pub(crate) struct GithubArgs {
     /// (`http://127.0.0.1`, `[::1]` and `localhost` need no flag.)
     #[arg(long, global = true)]
     pub(crate) allow_insecure_http: bool,
+
+    /// Authenticate as the GitHub App with this id (with `--app-key`), instead of a
+    /// token. See "Credentials" below for the order in which they are found.
+    #[arg(long, value_name = "ID", global = true, help_heading = "Credentials")]
+    pub(crate) app_id: Option<u64>,
+
+    /// The GitHub App's private key: the `.pem` file GitHub made (PKCS#1 or PKCS#8).
+    #[arg(long, value_name = "FILE", global = true, help_heading = "Credentials")]
+    pub(crate) app_key: Option<PathBuf>,
+
+    /// Use this installation of the App for every request, instead of finding the
+    /// installation of each organization or repository.
+    #[arg(long, value_name = "ID", global = true, help_heading = "Credentials")]
+    pub(crate) installation_id: Option<u64>,
 }
 
 /// The commands of `sealpost github`.
@@ -395,9 +406,16 @@ pub(crate) struct GithubAccessArgs {
 /// The environment variables of every `github` command, for the end of their help.
 macro_rules! github_environment {
     () => {
-        "Environment:
-  GH_TOKEN, GITHUB_TOKEN  The token, tried in this order: a personal access token with access to
-                          the secrets, a GitHub App token, or Actions' GITHUB_TOKEN.
+        "Credentials, the first complete source wins:
+  1. --app-id ID with --app-key FILE [--installation-id ID]
+  2. GH_TOKEN              a personal access token, an installation token, or Actions' token
+  3. GITHUB_TOKEN          the same
+  4. GH_APP_ID with GH_APP_PRIVATE_KEY (the PEM text) or GH_APP_PRIVATE_KEY_PATH,
+     and optionally GH_APP_INSTALLATION_ID
+  5. the token `gh auth token --hostname HOST` prints, when gh is on PATH (HOST: the API
+     URL's host; github.com for api.github.com)
+
+Environment:
   GITHUB_API_URL          The API URL, when --api-url is not given."
     };
 }

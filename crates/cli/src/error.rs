@@ -79,6 +79,11 @@ pub(crate) enum Error {
         variables: &'static str,
     },
 
+    /// No usable GitHub credentials (flags, `GH_TOKEN`, `GITHUB_TOKEN`, the App
+    /// variables, gh).
+    #[error("{0}")]
+    Credentials(#[from] crate::settings::CredentialsError),
+
     /// No Coder URL, from `--url` or the environment.
     #[error("no Coder URL: set CODER_URL or give --url, e.g. https://coder.example.com")]
     MissingCoderUrl,

@@ -16,16 +16,6 @@
 //! that is not a number, a key file that cannot be read) are errors at once: the
 //! user meant that source. Nothing here sends a request or parses a key; the client
 //! does ([`sealpost_client::auth::PrivateKey`]).
-//!
-//! Not wired into the commands yet (issue 14): the settings of `github` commands will
-//! call [`resolve`].
-#![cfg_attr(
-    not(test),
-    allow(
-        dead_code,
-        reason = "used by the github settings once they are wired in"
-    )
-)]
 
 use std::ffi::OsString;
 use std::fmt;

@@ -1,19 +1,17 @@
-//! `sealpost github ...`: the connection (URL, token, retries), the scope the flags
+//! `sealpost github ...`: the connection (URL, credentials, retries), the scope the flags
 //! name, and what each command does there.
 
 use std::env;
-use std::ffi::OsString;
 use std::path::PathBuf;
 
 use sealpost_client::RetryPolicy;
 use sealpost_client::bulk::DEFAULT_CONCURRENCY;
 use sealpost_client::github::{App, Repo, Scope, SecretName};
-use secrecy::{ExposeSecret as _, SecretString};
 
+use super::credentials::{self, AppFlags, Credentials};
 use super::{OutputFormat, Plaintext};
 use crate::cli::{
-    AppArg, GITHUB_TOKEN_ENVS, GithubAccessArgs, GithubArgs, GithubCommand, PlaceArgs, ScopeArgs,
-    VisibilityArg,
+    AppArg, GithubAccessArgs, GithubArgs, GithubCommand, PlaceArgs, ScopeArgs, VisibilityArg,
 };
 use crate::error::Error;
 
@@ -29,8 +27,8 @@ pub(crate) struct GithubSettings {
 pub(crate) struct GithubConnection {
     /// The API's base URL.
     pub(crate) api_url: String,
-    /// The token, from `GH_TOKEN` or `GITHUB_TOKEN`.
-    pub(crate) token: SecretString,
+    /// The token or the GitHub App, found in the documented order.
+    pub(crate) credentials: Credentials,
     /// When failed requests are tried again.
     pub(crate) retry: RetryPolicy,
     /// `--allow-insecure-http`: an `http` URL to another host is allowed.
@@ -166,35 +164,22 @@ impl GithubSettings {
             }),
             GithubCommand::Access(access) => GithubTask::Access(access_settings(access)?),
         };
-        let token = token_from(|name| env::var_os(name))?;
+        let flags = AppFlags {
+            app_id: args.app_id,
+            app_key: args.app_key,
+            installation_id: args.installation_id,
+        };
+        let credentials = credentials::resolve(&flags, |name| env::var_os(name), &args.api_url)?;
         Ok(GithubSettings {
             connection: GithubConnection {
                 api_url: args.api_url,
-                token,
+                credentials,
                 retry,
                 allow_insecure_http: args.allow_insecure_http,
             },
             task,
         })
     }
-}
-
-/// The token: the first of `GH_TOKEN` and `GITHUB_TOKEN` that is set and not blank.
-fn token_from(var: impl Fn(&str) -> Option<OsString>) -> Result<SecretString, Error> {
-    for name in GITHUB_TOKEN_ENVS {
-        let Some(value) = var(name) else { continue };
-        let Ok(value) = value.into_string() else {
-            return Err(Error::TokenNotUnicode { variable: name });
-        };
-        let value = SecretString::from(value);
-        if !value.expose_secret().trim().is_empty() {
-            return Ok(value);
-        }
-    }
-    Err(Error::MissingToken {
-        service: "GitHub",
-        variables: "GH_TOKEN or GITHUB_TOKEN",
-    })
 }
 
 /// The scope the flags name. clap has made sure exactly one of `--user`, `--org`,
@@ -343,33 +328,6 @@ fn app_of(app: AppArg) -> App {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<OsString> + 'a {
-        move |name| {
-            pairs
-                .iter()
-                .find(|(key, _)| *key == name)
-                .map(|(_, value)| OsString::from(value))
-        }
-    }
-
-    #[test]
-    fn gh_token_comes_first_and_blank_ones_are_skipped() {
-        let token = |pairs| token_from(env(pairs)).map(|t| t.expose_secret().to_owned());
-        assert_eq!(
-            token(&[("GH_TOKEN", "gh"), ("GITHUB_TOKEN", "github")]).unwrap(),
-            "gh"
-        );
-        assert_eq!(
-            token(&[("GH_TOKEN", " \n"), ("GITHUB_TOKEN", "github")]).unwrap(),
-            "github"
-        );
-        assert_eq!(token(&[("GITHUB_TOKEN", "github")]).unwrap(), "github");
-        assert!(matches!(
-            token(&[("GH_TOKEN", "")]),
-            Err(Error::MissingToken { .. })
-        ));
-    }
 
     #[test]
     fn repository_references() {

@@ -17,6 +17,7 @@ use secrecy::{ExposeSecret, SecretString};
 pub(crate) use self::coder::{
     CoderConnection, CoderSettings, CoderTask, CreateSettings, UpdateSettings,
 };
+pub(crate) use self::credentials::{Credentials, CredentialsError};
 pub(crate) use self::github::{
     AccessChange, AccessRequest, AccessSettings, DeleteSettings, GithubConnection, GithubSettings,
     GithubTask, ListSettings, SetManySettings, SetSettings,

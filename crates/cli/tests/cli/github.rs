@@ -6,7 +6,7 @@ use std::process::Output;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
-use sealpost_fakes::{FakeGitHub, Fault, Scope};
+use sealpost_fakes::{AppKey, FakeGitHub, Fault, Scope};
 
 use crate::{described, one_line_failure, sealpost, unb64};
 
@@ -373,9 +373,68 @@ fn the_token_comes_from_gh_token_then_github_token() {
     assert!(line.contains("401"), "{line}");
     assert!(!line.contains("ghp_wrong"), "{line}");
 
+    // Nothing anywhere, and no gh on PATH: nothing is sent.
+    let no_gh = std::env::temp_dir().join(format!("sealpost-no-gh-{}", std::process::id()));
+    std::fs::create_dir_all(&no_gh).unwrap();
+    let before = github.requests().len();
     let mut cmd = gh(&github, &["list", "--user"]);
-    cmd.env_remove("GH_TOKEN");
-    insta::assert_snapshot!("missing_token", one_line_failure(&mut cmd));
+    cmd.env_remove("GH_TOKEN").env("PATH", &no_gh);
+    let host = github.url().trim_start_matches("http://").trim_end_matches('/');
+    let line = one_line_failure(&mut cmd).replace(host, "HOST");
+    insta::assert_snapshot!("missing_token", line);
+    assert_eq!(github.requests().len(), before);
+}
+
+#[test]
+fn a_github_app_from_the_environment_or_flags_stores_secrets() {
+    let key = AppKey::generate().unwrap();
+    let github = FakeGitHub::builder()
+        .app(42, &key)
+        .org_installation(7, "acme")
+        .spawn()
+        .unwrap();
+    let pem = key.pkcs8_pem();
+    let scope = Scope::org("actions", "acme");
+    let mut cmd = gh(&github, &["set", "FROM_ENV", "--org", "acme"]);
+    cmd.env_remove("GH_TOKEN")
+        .env("GH_APP_ID", "42")
+        .env("GH_APP_PRIVATE_KEY", pem.as_str())
+        .write_stdin("one");
+    success(&mut cmd);
+    assert_eq!(github.stored(&scope, "FROM_ENV").unwrap().plaintext, b"one");
+
+    let file = EnvFile::new("app-key.pem", pem.as_str());
+    let mut cmd = gh(
+        &github,
+        &[
+            "set",
+            "FROM_FLAGS",
+            "--org",
+            "acme",
+            "--app-id",
+            "42",
+            "--app-key",
+            file.path(),
+            "--installation-id",
+            "7",
+        ],
+    );
+    // Flags come before GH_TOKEN: a wrong token there is not used.
+    cmd.env("GH_TOKEN", "ghp_wrong").write_stdin("two");
+    success(&mut cmd);
+    assert_eq!(
+        github.stored(&scope, "FROM_FLAGS").unwrap().plaintext,
+        b"two"
+    );
+    assert_eq!(github.mints_for(7), 2);
+
+    // User secrets cannot be set with an App's token: refused before any request.
+    let before = github.requests().len();
+    let mut cmd = gh(&github, &["set", "MINE", "--user", "--app-id", "42"]);
+    cmd.args(["--app-key", file.path()]).write_stdin("three");
+    let line = one_line_failure(&mut cmd);
+    assert!(line.contains("App"), "{line}");
+    assert_eq!(github.requests().len(), before);
 }
 
 #[test]

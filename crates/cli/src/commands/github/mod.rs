@@ -11,10 +11,9 @@ mod set;
 mod set_many;
 
 use sealpost_client::github::Client;
-use secrecy::ExposeSecret as _;
 
 use crate::error::Error;
-use crate::settings::{GithubConnection, GithubSettings, GithubTask};
+use crate::settings::{Credentials, GithubConnection, GithubSettings, GithubTask};
 
 /// Runs a `github` command.
 pub(crate) fn run(settings: GithubSettings) -> Result<(), Error> {
@@ -32,16 +31,29 @@ pub(crate) fn run(settings: GithubSettings) -> Result<(), Error> {
 fn connect(connection: GithubConnection) -> Result<Client, Error> {
     let GithubConnection {
         api_url,
-        token,
+        credentials,
         retry,
         allow_insecure_http,
     } = connection;
-    let client = Client::builder()
-        .token(token.expose_secret())
+    let builder = Client::builder()
         .base_url(api_url)
         .retry(retry)
-        .allow_insecure_http(allow_insecure_http)
-        .build()?;
+        .allow_insecure_http(allow_insecure_http);
+    let client = match credentials {
+        Credentials::Token { token, .. } => builder.token(token).build()?,
+        Credentials::App {
+            app_id,
+            private_key,
+            installation_id,
+            ..
+        } => {
+            let builder = builder.app(app_id, private_key);
+            match installation_id {
+                Some(id) => builder.installation_id(id).build()?,
+                None => builder.build()?,
+            }
+        }
+    };
     if client.sends_in_cleartext() {
         super::warn_cleartext("the GitHub token");
     }
