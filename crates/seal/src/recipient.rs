@@ -40,10 +40,18 @@ pub struct Recipient {
 
 impl Recipient {
     /// Prepares `public_key` for many seals.
+    ///
+    /// In a build with `--cfg sealpost_x25519="aws-lc"` no table is built: every seal
+    /// runs AWS-LC's X25519, as that choice promises.
     pub fn new(public_key: &PublicKey) -> Self {
+        let table = if cfg!(sealpost_x25519 = "aws-lc") {
+            None
+        } else {
+            RecipientTable::new(public_key.as_bytes())
+        };
         Recipient {
             public_key: *public_key,
-            table: RecipientTable::new(public_key.as_bytes()),
+            table,
         }
     }
 

@@ -39,7 +39,7 @@ use zeroize::{Zeroize, Zeroizing};
 use super::field::Fe;
 use super::fraction::{self, Fraction};
 
-#[cfg(all(feature = "ifma", target_arch = "x86_64"))]
+#[cfg(sealpost_ifma)]
 mod ifma;
 
 /// A point in extended coordinates: `x = X/Z`, `y = Y/Z`, `T = XY/Z`.
@@ -348,13 +348,23 @@ pub(crate) struct RecipientTable {
     rows: Rows,
 }
 
+/// How a table's rows are laid out, for the code that will read them.
+#[derive(Clone, Copy)]
+pub(super) enum Layout {
+    /// For the portable and AVX2 multiplications.
+    Limbs,
+    /// For AVX-512 IFMA.
+    #[cfg(sealpost_ifma)]
+    Lanes(super::ifma::Ifma),
+}
+
 /// A table's rows, laid out for the code that reads them.
 #[derive(Clone)]
 enum Rows {
     /// For the portable and AVX2 multiplications.
     Limbs(Box<[Row]>),
     /// For AVX-512 IFMA, chosen when the table is built on a CPU that has it.
-    #[cfg(all(feature = "ifma", target_arch = "x86_64"))]
+    #[cfg(sealpost_ifma)]
     Lanes(super::ifma::Ifma, Box<[ifma::Row]>),
 }
 
@@ -363,18 +373,20 @@ impl RecipientTable {
     /// the twist (or is -1, which has no Edwards image). `u` is public: this may take
     /// time that depends on it, though it does not branch on it but for the result.
     ///
-    /// The rows are laid out for the fastest multiplication this CPU has.
+    /// The rows are laid out for the fastest multiplication this process uses.
     pub(crate) fn new(u: &[u8; 32]) -> Option<RecipientTable> {
+        Self::with_layout(u, super::table_layout())
+    }
+
+    /// [`Self::new`] with the rows laid out for `layout`.
+    pub(super) fn with_layout(u: &[u8; 32], layout: Layout) -> Option<RecipientTable> {
         let points = affine_multiples(u)?;
-        #[cfg(all(feature = "ifma", target_arch = "x86_64"))]
-        if let Some(ifma) = super::ifma::Ifma::detect() {
-            return Some(RecipientTable {
-                rows: Rows::Lanes(ifma, ifma::rows(&points)),
-            });
-        }
-        Some(RecipientTable {
-            rows: Rows::Limbs(limb_rows(&points)),
-        })
+        let rows = match layout {
+            #[cfg(sealpost_ifma)]
+            Layout::Lanes(ifma) => Rows::Lanes(ifma, ifma::rows(&points)),
+            Layout::Limbs => Rows::Limbs(limb_rows(&points)),
+        };
+        Some(RecipientTable { rows })
     }
 
     /// `X25519(secret, u)` for the `u` this table was built for: clamps `secret` as
@@ -404,7 +416,7 @@ impl RecipientTable {
     fn multiply(&self, secret: &[u8; 32]) -> Extended {
         let digits = Zeroizing::new(clamped_digits(secret));
         match &self.rows {
-            #[cfg(all(feature = "ifma", target_arch = "x86_64"))]
+            #[cfg(sealpost_ifma)]
             Rows::Lanes(ifma, rows) => ifma::multiply(*ifma, rows, &digits),
             Rows::Limbs(rows) => {
                 #[cfg(all(feature = "simd", target_arch = "x86_64"))]
@@ -547,6 +559,38 @@ fn clamped_digits(secret: &[u8; 32]) -> [i8; DIGITS] {
     }
     digits[DIGITS - 1] += carry;
     digits
+}
+
+/// `X25519(secret, u)` through each table multiplication this build and CPU have (the
+/// portable scan, the AVX2 scan, the IFMA code), each named; `None` where `u` has no
+/// table (the twist).
+#[cfg(test)]
+pub(super) fn every_path(u: &[u8; 32], secret: &[u8; 32]) -> Option<Vec<(&'static str, [u8; 32])>> {
+    let points = affine_multiples(u)?;
+    let digits = clamped_digits(secret);
+    let value = |point: Extended| {
+        let (numerator, denominator) = point.montgomery_fraction();
+        *Fraction::new(numerator, denominator).value()
+    };
+    let rows = limb_rows(&points);
+    #[allow(unused_mut)] // Without SIMD and IFMA nothing is pushed.
+    let mut out = alloc::vec![(
+        "limb table, portable scan",
+        value(multiply_with(Portable, &rows, &digits))
+    )];
+    #[cfg(all(feature = "simd", target_arch = "x86_64"))]
+    if let Some(avx2) = Avx2::detect() {
+        #[allow(unsafe_code)]
+        // SAFETY: `avx2` exists, so the CPU has AVX2.
+        let point = unsafe { multiply_avx2(avx2, &rows, &digits) };
+        out.push(("limb table, AVX2 scan", value(point)));
+    }
+    #[cfg(sealpost_ifma)]
+    if let Some(ifma) = super::ifma::tests::ifma() {
+        let rows = ifma::rows(&points);
+        out.push(("IFMA table", value(ifma::multiply(ifma, &rows, &digits))));
+    }
+    Some(out)
 }
 
 #[cfg(test)]
