@@ -22,6 +22,8 @@ fn main() {
     // Test-only: a deliberately non-constant-time table scan, which `.ci/run`'s
     // disassembly check must refuse (`.ci/check-disassembly`).
     println!("cargo::rustc-check-cfg=cfg(sealpost_broken_scan)");
+    // cargo-fuzz's: exposes every X25519 path to the differential fuzz target.
+    println!("cargo::rustc-check-cfg=cfg(fuzzing)");
     println!("cargo::rerun-if-changed=build.rs");
 
     let feature = |name: &str| env::var_os(format!("CARGO_FEATURE_{name}")).is_some();

@@ -61,6 +61,11 @@ pub fn __x25519_self_test() -> Option<bool> {
     x25519::self_test_again()
 }
 
+/// Internals for the differential fuzz target; only in cargo-fuzz builds.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub use x25519::fuzzing as __fuzzing;
+
 /// The random-number traits [`PublicKey::seal_with_rng`] takes, re-exported so callers
 /// need not match our `rand_core` version.
 pub use rand_core;

@@ -20,6 +20,17 @@ use crate::{Error, PublicKey, sealed_box, x25519};
 /// the [`PublicKey`]. The key bytes are wiped from memory when the value is dropped,
 /// never printed by `Debug`, and compared in constant time.
 ///
+/// A live key cannot be zeroed in place: it implements [`ZeroizeOnDrop`] but not
+/// `Zeroize`, since an all-zero secret would have the all-zero public key, a low-order
+/// point to which a box can be opened by anyone:
+///
+/// ```compile_fail
+/// use zeroize::Zeroize;
+///
+/// let mut key = sealpost_seal::SecretKey::from_bytes(&[7; 32]);
+/// key.zeroize();
+/// ```
+///
 /// ```
 /// use sealpost_seal::SecretKey;
 ///
@@ -29,7 +40,7 @@ use crate::{Error, PublicKey, sealed_box, x25519};
 /// assert_eq!(format!("{recipient:?}"), "SecretKey { .. }");
 /// # Ok::<(), sealpost_seal::Error>(())
 /// ```
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+#[derive(Clone, ZeroizeOnDrop)]
 pub struct SecretKey {
     secret: [u8; 32],
     public: [u8; 32],

@@ -28,7 +28,7 @@ mod montgomery;
 #[cfg(sealpost_ifma)]
 mod self_test;
 // Compiled with AWS-LC too, for the tests that compare the two backends.
-#[cfg(any(test, not(sealpost_aws_lc)))]
+#[cfg(any(test, fuzzing, not(sealpost_aws_lc)))]
 mod portable;
 mod table;
 #[cfg(test)]
@@ -287,6 +287,57 @@ pub(crate) fn public_and_shared_many(
         pairs.push((*public, shared));
     }
     pairs
+}
+
+/// Every X25519 path for the differential fuzz target (`fuzz/fuzz_targets/
+/// x25519_differential.rs`), built only under cargo-fuzz's `--cfg fuzzing`.
+#[cfg(fuzzing)]
+pub mod fuzzing {
+    use alloc::vec::Vec;
+
+    /// `X25519(secret, u)` by every path this build and CPU have, each named: the IFMA
+    /// ladder (where the CPU has IFMA), the fiat-crypto ladder, curve25519-dalek,
+    /// AWS-LC, and the table multiplications for `u` on the curve.
+    pub fn every_path(secret: &[u8; 32], u: &[u8; 32]) -> Vec<(&'static str, [u8; 32])> {
+        let mut out = alloc::vec![
+            (
+                "fiat-crypto ladder",
+                *super::montgomery::fraction(secret, u).value()
+            ),
+            (
+                "curve25519-dalek",
+                *super::portable::diffie_hellman(secret, u)
+            ),
+        ];
+        #[cfg(sealpost_ifma)]
+        if let Some(ifma) = super::ifma::Ifma::detect() {
+            out.push((
+                "IFMA ladder",
+                *super::ladder::diffie_hellman(ifma, secret, u),
+            ));
+        }
+        #[cfg(sealpost_aws_lc)]
+        out.push(("AWS-LC", *super::aws_lc::diffie_hellman(secret, u)));
+        out.extend(super::table::every_path(u, secret).into_iter().flatten());
+        out
+    }
+}
+
+/// Stops a seal whose shared secret is all zeros, as libsodium's `crypto_box_seal`
+/// refuses one: the box would open with a key anyone can compute. A
+/// [`PublicKey`](crate::PublicKey) cannot lead here (small-order keys are refused when it is made),
+/// so only a fault in the X25519 code or the machine can; a seal has no error to
+/// return, and must not hand out such a box.
+///
+/// # Panics
+///
+/// If `shared` is all zeros.
+pub(crate) fn refuse_zero(shared: &[u8; 32]) {
+    assert!(
+        !is_zero(shared),
+        "sealpost-seal: X25519 gave the all-zero shared secret for a validated public key, \
+         a fault in the X25519 code or the machine; no box was made"
+    );
 }
 
 /// Whether a shared secret is all zeros, in constant time.

@@ -563,8 +563,8 @@ fn clamped_digits(secret: &[u8; 32]) -> [i8; DIGITS] {
 
 /// `X25519(secret, u)` through each table multiplication this build and CPU have (the
 /// portable scan, the AVX2 scan, the IFMA code), each named; `None` where `u` has no
-/// table (the twist).
-#[cfg(test)]
+/// table (the twist). For the tests and the differential fuzz target.
+#[cfg(any(test, fuzzing))]
 pub(super) fn every_path(u: &[u8; 32], secret: &[u8; 32]) -> Option<Vec<(&'static str, [u8; 32])>> {
     let points = affine_multiples(u)?;
     let digits = clamped_digits(secret);
@@ -585,8 +585,12 @@ pub(super) fn every_path(u: &[u8; 32], secret: &[u8; 32]) -> Option<Vec<(&'stati
         let point = unsafe { multiply_avx2(avx2, &rows, &digits) };
         out.push(("limb table, AVX2 scan", value(point)));
     }
+    #[cfg(all(sealpost_ifma, test))]
+    let ifma = super::ifma::tests::ifma();
+    #[cfg(all(sealpost_ifma, not(test)))]
+    let ifma = super::ifma::Ifma::detect();
     #[cfg(sealpost_ifma)]
-    if let Some(ifma) = super::ifma::tests::ifma() {
+    if let Some(ifma) = ifma {
         let rows = ifma::rows(&points);
         out.push(("IFMA table", value(ifma::multiply(ifma, &rows, &digits))));
     }
