@@ -18,6 +18,7 @@
 
 #[cfg(sealpost_aws_lc)]
 mod aws_lc;
+mod barrier;
 mod field;
 mod fraction;
 #[cfg(sealpost_ifma)]
@@ -524,6 +525,29 @@ mod tests {
             let (public, shared) = public_and_shared(&secret, &u);
             assert_eq!((public, *shared), (sodium_public(&secret), expected));
         }
+    }
+
+    /// `--cfg sealpost_x25519="aws-lc"` holds whatever features are on (`.ci/run`
+    /// builds it with the default ones, `ifma` included).
+    #[test]
+    #[cfg(sealpost_x25519 = "aws-lc")]
+    fn the_aws_lc_choice_holds_against_the_features() {
+        assert_eq!(running(), crate::X25519Backend::AwsLc);
+        assert!(base_table().is_none());
+        let public = crate::SecretKey::from_bytes(&[7; 32]).public_key();
+        assert!(
+            std::format!("{:?}", crate::Recipient::new(&public)).contains("precomputed: false")
+        );
+    }
+
+    /// `--cfg sealpost_x25519="portable"`, likewise.
+    #[test]
+    #[cfg(sealpost_x25519 = "portable")]
+    fn the_portable_choice_holds_against_the_features() {
+        assert_eq!(running(), crate::X25519Backend::Portable);
+        assert!(matches!(table_layout(), table::Layout::Limbs));
+        #[cfg(feature = "std")]
+        assert!(base_table().is_some());
     }
 
     #[test]

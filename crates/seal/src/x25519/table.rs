@@ -36,6 +36,7 @@ use alloc::vec::Vec;
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, Zeroizing};
 
+use super::barrier;
 use super::field::Fe;
 use super::fraction::{self, Fraction};
 
@@ -226,15 +227,25 @@ type Row = [Limbs; HALF];
 /// Selects `digit · P` from `row` for a digit in `-HALF..=HALF`, reading every entry.
 #[inline(always)]
 fn select(scan: impl Scan, row: &Row, digit: i8) -> Niels {
-    let point = Niels::from_limbs(&scan.scan(row, digit.unsigned_abs()));
-    // All ones for a negative digit; the barrier keeps the masking free of branches.
-    let negative = core::hint::black_box(u64::from(digit.to_le_bytes()[0] >> 7).wrapping_neg());
+    let (magnitude, negative) = magnitude_and_sign(digit);
+    let point = Niels::from_limbs(&scan.scan(row, magnitude));
     // -P = (y - x, y + x, -2dxy).
     Niels {
         y_plus_x: blend(point.y_plus_x, point.y_minus_x, negative),
         y_minus_x: blend(point.y_minus_x, point.y_plus_x, negative),
         xy2d: blend(point.xy2d, point.xy2d.neg(), negative),
     }
+}
+
+/// `|digit|` and a mask, all ones for a negative digit, computed without branches:
+/// `sign` is 0 or -1 from an arithmetic shift, and `(digit ^ sign) - sign` is `digit`
+/// or `-digit`. The mask passes the barrier, so the blending it drives stays masking.
+#[inline(always)]
+pub(super) fn magnitude_and_sign(digit: i8) -> (u8, u64) {
+    let sign = digit >> 7;
+    let magnitude = ((digit ^ sign).wrapping_sub(sign)).cast_unsigned();
+    let negative = barrier::u64(u64::from(sign.cast_unsigned() >> 7).wrapping_neg());
+    (magnitude, negative)
 }
 
 /// `a` where `mask` is zero, `b` where it is all ones.
@@ -263,9 +274,9 @@ impl Scan for Portable {
         // comparison. The barrier hides their values from the compiler, which otherwise
         // turns the masking into branches; behind it the masking below is plain
         // vectorizable AND/OR.
-        let masks: [u64; HALF + 1] = core::hint::black_box(core::array::from_fn(|j| {
-            ((magnitude ^ j as u64).wrapping_sub(1) >> 63).wrapping_neg()
-        }));
+        let masks: [u64; HALF + 1] = core::array::from_fn(|j| {
+            barrier::u64(((magnitude ^ j as u64).wrapping_sub(1) >> 63).wrapping_neg())
+        });
         let mut out = Niels::IDENTITY.to_limbs().map(|limb| limb & masks[0]);
         for (mask, entry) in masks[1..].iter().zip(row) {
             for (a, b) in out.iter_mut().zip(entry) {
@@ -365,7 +376,7 @@ enum Rows {
     Limbs(Box<[Row]>),
     /// For AVX-512 IFMA, chosen when the table is built on a CPU that has it.
     #[cfg(sealpost_ifma)]
-    Lanes(super::ifma::Ifma, Box<[ifma::Row]>),
+    Lanes(super::ifma::Ifma, Box<[ifma::Row; ROWS]>),
 }
 
 impl RecipientTable {
@@ -383,7 +394,7 @@ impl RecipientTable {
         let points = affine_multiples(u)?;
         let rows = match layout {
             #[cfg(sealpost_ifma)]
-            Layout::Lanes(ifma) => Rows::Lanes(ifma, ifma::rows(&points)),
+            Layout::Lanes(ifma) => Rows::Lanes(ifma, ifma::rows(&points)?),
             Layout::Limbs => Rows::Limbs(limb_rows(&points)),
         };
         Some(RecipientTable { rows })
@@ -591,7 +602,7 @@ pub(super) fn every_path(u: &[u8; 32], secret: &[u8; 32]) -> Option<Vec<(&'stati
     let ifma = super::ifma::Ifma::detect();
     #[cfg(sealpost_ifma)]
     if let Some(ifma) = ifma {
-        let rows = ifma::rows(&points);
+        let rows = ifma::rows(&points)?;
         out.push(("IFMA table", value(ifma::multiply(ifma, &rows, &digits))));
     }
     Some(out)
