@@ -6,6 +6,7 @@ extern crate alloc;
 #[cfg(any(test, feature = "std"))]
 extern crate std;
 
+mod declassify;
 mod error;
 mod keystream;
 mod poly1305;
