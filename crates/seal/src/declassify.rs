@@ -19,14 +19,7 @@ pub(crate) fn public(value: bool) -> bool {
         /// `VG_USERREQ_TOOL_BASE('M', 'C') + 2`, from valgrind's `memcheck.h`.
         const MAKE_MEM_DEFINED: u64 = 0x4d43_0002;
         let mut byte = u8::from(value);
-        let args: [u64; 6] = [
-            MAKE_MEM_DEFINED,
-            (&raw mut byte) as u64,
-            1,
-            0,
-            0,
-            0,
-        ];
+        let args: [u64; 6] = [MAKE_MEM_DEFINED, (&raw mut byte) as u64, 1, 0, 0, 0];
         #[allow(unsafe_code)]
         // SAFETY: valgrind recognizes the rotations of `rdi` (by 128 bits in all, so it
         // ends unchanged) followed by `xchg rbx, rbx`, and then reads the request from
