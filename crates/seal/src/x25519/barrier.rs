@@ -6,7 +6,8 @@
 //! best-effort and forced the masks through memory, it keeps the value in a register
 //! and costs no instruction.
 //!
-//! On targets without stable `asm!` (wasm32) `black_box` stands in.
+//! On targets other than `x86_64` and aarch64 (wasm32 has no stable `asm!`) `black_box`
+//! stands in.
 
 /// `value`, unknown to the optimizer.
 // Always inline: a call would be a barrier of its own, and cost one.
