@@ -14,12 +14,7 @@
 #[allow(clippy::inline_always)]
 #[inline(always)]
 pub(crate) fn u64(value: u64) -> u64 {
-    #[cfg(any(
-        target_arch = "x86_64",
-        target_arch = "x86",
-        target_arch = "aarch64",
-        target_arch = "arm"
-    ))]
+    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
     {
         let mut value = value;
         #[allow(unsafe_code)]
@@ -30,12 +25,7 @@ pub(crate) fn u64(value: u64) -> u64 {
         }
         value
     }
-    #[cfg(not(any(
-        target_arch = "x86_64",
-        target_arch = "x86",
-        target_arch = "aarch64",
-        target_arch = "arm"
-    )))]
+    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
     {
         core::hint::black_box(value)
     }
