@@ -112,6 +112,16 @@ fn benches(c: &mut Criterion) {
     });
     group.finish();
 
+    // The known-answer self-test the IFMA code passes once per process before its first
+    // use (under the lock that also builds the base-point table).
+    if sealpost::seal::__x25519_self_test().is_some() {
+        let mut group = c.benchmark_group("first use");
+        group.bench_function("X25519 self-test", |b| {
+            b.iter(|| assert_eq!(sealpost::seal::__x25519_self_test(), Some(true)));
+        });
+        group.finish();
+    }
+
     let values: Vec<Vec<u8>> = (0..BATCH).map(|i| vec![i.to_le_bytes()[0]; 32]).collect();
     let mut group = c.benchmark_group(format!("batch/{BATCH} x 32 B"));
     group.throughput(Throughput::Elements(BATCH as u64));
@@ -165,10 +175,12 @@ fn fmt_time(ns: f64) -> String {
 fn configuration() -> String {
     let ifma = std::arch::is_x86_feature_detected!("avx512ifma")
         && std::arch::is_x86_feature_detected!("avx512vl");
-    let x25519 = match (cfg!(feature = "ifma") && ifma, cfg!(feature = "aws-lc")) {
-        (true, _) => "four-way AVX-512 IFMA ladder and base-point table",
-        (false, true) => "AWS-LC (s2n-bignum)",
-        (false, false) => {
+    let x25519 = match sealpost::seal::x25519_backend() {
+        sealpost::seal::X25519Backend::Ifma => {
+            "four-way AVX-512 IFMA ladder and base-point table (self-test passed)"
+        }
+        sealpost::seal::X25519Backend::AwsLc => "AWS-LC (s2n-bignum)",
+        _ => {
             "portable: base-point table and fiat-crypto ladder for seals, curve25519-dalek for open"
         }
     };
@@ -241,6 +253,13 @@ fn report() {
                 (new / (one_shot - prepared)).ceil()
             );
         }
+    }
+    if let Some(test) = fastest_ns(&dir, "first use", "X25519 self-test") {
+        let _ = writeln!(
+            table,
+            "X25519 self-test of the IFMA code, once per process before its first use: {}",
+            fmt_time(test)
+        );
     }
     let group = format!("batch_{BATCH} x 32 B");
     if let (Some(looped), Some(many)) = (

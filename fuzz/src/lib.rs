@@ -57,6 +57,16 @@ pub mod sodium {
         assert!(unsafe { ffi::sodium_init() } >= 0, "sodium_init failed");
     }
 
+    /// `crypto_scalarmult`: `X25519(scalar, u)`, or `None` where libsodium refuses `u`
+    /// (small order: the result would be all zeros).
+    pub fn scalarmult(scalar: &[u8; 32], u: &[u8; 32]) -> Option<[u8; 32]> {
+        init();
+        let mut out = [0u8; 32];
+        // SAFETY: three valid 32-byte buffers, as the function requires.
+        let rc = unsafe { ffi::crypto_scalarmult(out.as_mut_ptr(), scalar.as_ptr(), u.as_ptr()) };
+        (rc == 0).then_some(out)
+    }
+
     /// `crypto_scalarmult_base`: the public key of a secret key.
     pub fn public_key_of(secret: &[u8; 32]) -> [u8; 32] {
         init();

@@ -92,6 +92,9 @@ pub enum Base64Problem {
     Truncated,
     /// Padding (`=`) was missing, misplaced, or the last character had stray bits.
     Padding,
+    /// A character outside the standard base64 alphabet, misplaced padding or stray
+    /// bits, somewhere: for secret keys, whose position is not given.
+    NotBase64,
 }
 
 impl core::fmt::Display for Base64Problem {
@@ -102,6 +105,10 @@ impl core::fmt::Display for Base64Problem {
             }
             Base64Problem::Truncated => f.write_str("the text was cut short"),
             Base64Problem::Padding => f.write_str("wrong or missing `=` padding"),
+            Base64Problem::NotBase64 => f.write_str(
+                "a character outside the alphabet, or misplaced padding; the position is not \
+                 shown, as the text is a secret",
+            ),
         }
     }
 }

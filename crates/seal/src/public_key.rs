@@ -112,6 +112,12 @@ impl PublicKey {
     /// With the same 32 bytes, the output is identical to libsodium's `crypto_box_seal`
     /// when its `randombytes` returns them. Use this for reproducible tests or where no
     /// operating system randomness exists; never reuse an RNG state for two seals.
+    ///
+    /// # Panics
+    ///
+    /// Only on a fault of the X25519 code or the machine that makes the shared secret
+    /// all zeros, which no accepted key can cause: such a box would open with a key
+    /// anyone can compute, so, as libsodium's `crypto_box_seal`, it is never made.
     pub fn seal_with_rng<R: CryptoRng + ?Sized>(&self, rng: &mut R, msg: &[u8]) -> Vec<u8> {
         self.seal_with_ephemeral(&crate::rng::secret_from(rng), msg)
     }
@@ -128,8 +134,10 @@ impl PublicKey {
     }
 
     pub(crate) fn seal_with_ephemeral(&self, ephemeral: &[u8; 32], msg: &[u8]) -> Vec<u8> {
-        // `from_bytes` refused every point for which the shared secret is zero.
+        // `from_bytes` refused every point for which the shared secret is zero; should
+        // it be zero anyway, no box is made.
         let (epk, shared) = x25519::public_and_shared(ephemeral, &self.0);
+        x25519::refuse_zero(&shared);
         let key = sealed_box::box_key(&shared);
         sealed_box::assemble(&epk, &self.0, &key, msg)
     }
@@ -189,4 +197,24 @@ pub(crate) fn decode_base64(text: &str, what: KeyKind) -> Result<Zeroizing<Vec<u
             what,
             reason: Base64Problem::from_decode_error(&err),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Defence in depth: were a low-order key ever to get past `from_bytes`, the seal
+    /// refuses the all-zero shared secret instead of making a box anyone can open.
+    #[test]
+    #[should_panic(expected = "all-zero shared secret")]
+    fn a_seal_with_an_all_zero_shared_secret_is_refused() {
+        let low_order = PublicKey::from_derived([0; 32]);
+        low_order.seal_with_ephemeral(&[0x42; 32], b"secret");
+    }
+
+    #[test]
+    fn other_seals_pass_the_check() {
+        let key = PublicKey::from_derived(crate::x25519::public_from_secret(&[7; 32]));
+        assert_eq!(key.seal_with_ephemeral(&[0x42; 32], b"secret").len(), 54);
+    }
 }

@@ -40,10 +40,18 @@ pub struct Recipient {
 
 impl Recipient {
     /// Prepares `public_key` for many seals.
+    ///
+    /// In a build with `--cfg sealpost_x25519="aws-lc"` no table is built: every seal
+    /// runs AWS-LC's X25519, as that choice promises.
     pub fn new(public_key: &PublicKey) -> Self {
+        let table = if cfg!(sealpost_x25519 = "aws-lc") {
+            None
+        } else {
+            RecipientTable::new(public_key.as_bytes())
+        };
         Recipient {
             public_key: *public_key,
-            table: RecipientTable::new(public_key.as_bytes()),
+            table,
         }
     }
 
@@ -65,6 +73,10 @@ impl Recipient {
     }
 
     /// Seals `msg` drawing the ephemeral secret from `rng`, as [`PublicKey::seal_with_rng`].
+    ///
+    /// # Panics
+    ///
+    /// As [`PublicKey::seal_with_rng`], only on an X25519 fault that no key can cause.
     pub fn seal_with_rng<R: CryptoRng + ?Sized>(&self, rng: &mut R, msg: &[u8]) -> Vec<u8> {
         self.seal_with_ephemeral(&crate::rng::secret_from(rng), msg)
     }
@@ -212,6 +224,7 @@ impl Recipient {
 
     /// The box for `msg` from the ephemeral public key and its shared secret with us.
     fn seal_with_keys(&self, epk: &[u8; 32], shared: &[u8; 32], msg: &[u8]) -> Vec<u8> {
+        x25519::refuse_zero(shared);
         let key = sealed_box::box_key(shared);
         sealed_box::assemble(epk, self.public_key.as_bytes(), &key, msg)
     }
@@ -246,5 +259,23 @@ impl fmt::Debug for Recipient {
             .field("public_key", &self.public_key)
             .field("precomputed", &self.table.is_some())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// As `PublicKey`'s: the table path refuses an all-zero shared secret too (u = 0
+    /// has a table, of a point of order 2, so every product is the identity).
+    #[test]
+    #[should_panic(expected = "all-zero shared secret")]
+    fn a_seal_with_an_all_zero_shared_secret_is_refused() {
+        let recipient = Recipient {
+            public_key: PublicKey::from_derived([0; 32]),
+            table: RecipientTable::new(&[0; 32]),
+        };
+        assert!(recipient.table.is_some());
+        recipient.seal_with_ephemeral(&[0x42; 32], b"secret");
     }
 }

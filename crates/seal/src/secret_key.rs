@@ -4,14 +4,11 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use rand_core::CryptoRng;
 use subtle::{Choice, ConstantTimeEq};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use crate::error::KeyKind;
-use crate::public_key::decode_base64;
+use crate::error::{Base64Problem, KeyKind};
 use crate::{Error, PublicKey, sealed_box, x25519};
 
 /// An X25519 secret key: the recipient's side of a sealed box.
@@ -19,6 +16,17 @@ use crate::{Error, PublicKey, sealed_box, x25519};
 /// Services that receive secrets (or tests that play one) hold this; senders only need
 /// the [`PublicKey`]. The key bytes are wiped from memory when the value is dropped,
 /// never printed by `Debug`, and compared in constant time.
+///
+/// A live key cannot be zeroed in place: it implements [`ZeroizeOnDrop`] but not
+/// `Zeroize`, since an all-zero secret would have the all-zero public key, a low-order
+/// point to which a box can be opened by anyone:
+///
+/// ```compile_fail
+/// use zeroize::Zeroize;
+///
+/// let mut key = sealpost_seal::SecretKey::from_bytes(&[7; 32]);
+/// key.zeroize();
+/// ```
 ///
 /// ```
 /// use sealpost_seal::SecretKey;
@@ -29,7 +37,7 @@ use crate::{Error, PublicKey, sealed_box, x25519};
 /// assert_eq!(format!("{recipient:?}"), "SecretKey { .. }");
 /// # Ok::<(), sealpost_seal::Error>(())
 /// ```
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+#[derive(Clone, ZeroizeOnDrop)]
 pub struct SecretKey {
     secret: [u8; 32],
     public: [u8; 32],
@@ -79,13 +87,26 @@ impl SecretKey {
 
     /// A secret key from standard, padded base64. Whitespace around the text is ignored.
     ///
+    /// The text is decoded in constant time (`base64ct`: no branch or table lookup on
+    /// its characters), and an error says what kind of problem there was but not where:
+    /// a position would tell a reader of logs something about a secret.
+    ///
     /// # Errors
     ///
-    /// [`Error::Base64`] if the text is not base64 (the message never repeats the text),
-    /// [`Error::KeyLength`] if it does not hold 32 bytes.
+    /// [`Error::Base64`] if the text is not base64 (the message never repeats the text
+    /// nor gives a position in it), [`Error::KeyLength`] if it does not hold 32 bytes.
     pub fn from_base64(text: &str) -> Result<Self, Error> {
-        let bytes = decode_base64(text, KeyKind::Secret)?;
-        Self::from_slice(&bytes)
+        use base64ct::Encoding as _;
+        let text = text.trim();
+        let mut decoded = Zeroizing::new(alloc::vec![0u8; text.len() / 4 * 3 + 3]);
+        let bytes = base64ct::Base64::decode(text, &mut decoded).map_err(|err| Error::Base64 {
+            what: KeyKind::Secret,
+            reason: match err {
+                base64ct::Error::InvalidLength => Base64Problem::Truncated,
+                base64ct::Error::InvalidEncoding => Base64Problem::NotBase64,
+            },
+        })?;
+        Self::from_slice(bytes)
     }
 
     /// The 32 secret bytes, in a buffer that is wiped when dropped.
@@ -94,8 +115,11 @@ impl SecretKey {
     }
 
     /// The secret key as standard, padded base64, in a string that is wiped when dropped.
+    ///
+    /// Encoded in constant time (`base64ct`).
     pub fn to_base64(&self) -> Zeroizing<String> {
-        Zeroizing::new(STANDARD.encode(self.secret))
+        use base64ct::Encoding as _;
+        Zeroizing::new(base64ct::Base64::encode_string(&self.secret))
     }
 
     /// The public key that seals to this secret key.
@@ -117,7 +141,8 @@ impl SecretKey {
     pub fn open(&self, sealed: &[u8]) -> Result<Vec<u8>, Error> {
         let (epk, body) = sealed_box::split(sealed)?;
         let shared = x25519::diffie_hellman(&self.secret, epk);
-        if x25519::is_zero(&shared) {
+        // Public by design: the ephemeral key had small order (see `declassify`).
+        if crate::declassify::public(x25519::is_zero(&shared)) {
             return Err(Error::Decryption);
         }
         let key = sealed_box::box_key(&shared);
@@ -160,5 +185,77 @@ impl From<[u8; 32]> for SecretKey {
         let key = Self::from_bytes(&bytes);
         bytes.zeroize();
         key
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use alloc::format;
+    use alloc::string::ToString;
+
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+
+    use super::*;
+
+    /// The constant-time codec agrees with the `base64` crate's standard engine on keys,
+    /// and refuses what it refuses, without a position in the error.
+    #[test]
+    fn base64_matches_the_standard_engine_and_errors_give_no_position() {
+        for seed in 0u8..64 {
+            let bytes: [u8; 32] =
+                core::array::from_fn(|i| u8::try_from(i).unwrap().wrapping_mul(seed) ^ seed);
+            let key = SecretKey::from_bytes(&bytes);
+            assert_eq!(*key.to_base64(), STANDARD.encode(bytes));
+            assert_eq!(
+                *SecretKey::from_base64(&STANDARD.encode(bytes))
+                    .unwrap()
+                    .to_bytes(),
+                bytes
+            );
+            assert_eq!(
+                *SecretKey::from_base64(&format!(" \n{}\t", STANDARD.encode(bytes)))
+                    .unwrap()
+                    .to_bytes(),
+                bytes
+            );
+        }
+        let good = STANDARD.encode([7u8; 32]);
+        let mut bad_character = good.clone().into_bytes();
+        bad_character[10] = b'*';
+        let mut stray_bits = good.clone().into_bytes();
+        stray_bits[42] = b'B'; // the last symbol's unused bits are not zero
+        for text in [
+            String::from_utf8(bad_character).unwrap(),
+            String::from_utf8(stray_bits).unwrap(),
+            good.replace('=', ""),
+            format!("{}={}", &good[..20], &good[21..]),
+        ] {
+            assert!(STANDARD.decode(&text).is_err(), "{text}");
+            let err = SecretKey::from_base64(&text).unwrap_err();
+            let Error::Base64 {
+                what: KeyKind::Secret,
+                reason,
+            } = err
+            else {
+                panic!("{err:?} for {text}");
+            };
+            assert!(!matches!(reason, Base64Problem::InvalidCharacter { .. }));
+            assert!(!err.to_string().contains("offset"), "{err}");
+        }
+        assert_eq!(
+            SecretKey::from_base64(&STANDARD.encode([1u8; 31])).unwrap_err(),
+            Error::KeyLength {
+                what: KeyKind::Secret,
+                actual: 31
+            }
+        );
+        assert_eq!(
+            SecretKey::from_base64(&STANDARD.encode([1u8; 33])).unwrap_err(),
+            Error::KeyLength {
+                what: KeyKind::Secret,
+                actual: 33
+            }
+        );
     }
 }

@@ -16,19 +16,24 @@
 //! A seal ends with two inversions, one per result; where both results come from our own
 //! code they share one ([`fraction`]).
 
-#[cfg(feature = "aws-lc")]
+#[cfg(sealpost_aws_lc)]
 mod aws_lc;
+mod barrier;
 mod field;
 mod fraction;
-#[cfg(all(feature = "ifma", target_arch = "x86_64"))]
+#[cfg(sealpost_ifma)]
 mod ifma;
-#[cfg(all(feature = "ifma", target_arch = "x86_64"))]
+#[cfg(sealpost_ifma)]
 mod ladder;
 mod montgomery;
-// Compiled with `aws-lc` too, for the tests that compare the two backends.
-#[cfg(any(test, not(feature = "aws-lc")))]
+#[cfg(sealpost_ifma)]
+mod self_test;
+// Compiled with AWS-LC too, for the tests that compare the two backends.
+#[cfg(any(test, fuzzing, not(sealpost_aws_lc)))]
 mod portable;
 mod table;
+#[cfg(test)]
+mod vectors;
 
 use alloc::vec::Vec;
 
@@ -37,9 +42,9 @@ use zeroize::Zeroizing;
 
 pub(crate) use table::RecipientTable;
 
-#[cfg(feature = "aws-lc")]
+#[cfg(sealpost_aws_lc)]
 use aws_lc as backend;
-#[cfg(not(feature = "aws-lc"))]
+#[cfg(not(sealpost_aws_lc))]
 use portable as backend;
 
 /// The encodings of the small-order points of Curve25519 and its twist, with the top
@@ -112,11 +117,98 @@ pub(crate) fn public_from_secret(secret: &[u8; 32]) -> [u8; 32] {
 /// the large prime factor of both the curve's and the twist's order, so `[8k]u` is
 /// the identity only if `u` has order dividing 8.
 pub(crate) fn diffie_hellman(secret: &[u8; 32], u: &[u8; 32]) -> Zeroizing<[u8; 32]> {
-    #[cfg(all(feature = "ifma", target_arch = "x86_64"))]
-    if let Some(ifma) = ifma::Ifma::detect() {
+    #[cfg(sealpost_ifma)]
+    if let Some(ifma) = checked_ifma() {
         return ladder::diffie_hellman(ifma, secret, u);
     }
     backend::diffie_hellman(secret, u)
+}
+
+/// The point `u = 9` every public key is a multiple of.
+#[cfg_attr(not(any(test, feature = "std")), allow(dead_code))]
+const BASE_POINT: [u8; 32] = {
+    let mut base_point = [0; 32];
+    base_point[0] = 9;
+    base_point
+};
+
+/// What this process runs, decided once, on first use.
+#[cfg(feature = "std")]
+struct Chosen {
+    /// The CPU's AVX-512 IFMA, if it has it and the IFMA code passed its self-test.
+    #[cfg(sealpost_ifma)]
+    ifma: Option<ifma::Ifma>,
+    /// See [`base_table`].
+    base: Option<RecipientTable>,
+}
+
+/// The choice of [`Chosen`], made once per process under a lock: on a CPU with AVX-512
+/// IFMA, the IFMA code first computes known answers ([`self_test`]); only if every one
+/// is right does the process use it. Otherwise it runs AWS-LC (or, without it, the
+/// portable code) as on any other CPU.
+#[cfg(feature = "std")]
+fn chosen() -> &'static Chosen {
+    static CHOSEN: std::sync::OnceLock<Chosen> = std::sync::OnceLock::new();
+    CHOSEN.get_or_init(|| {
+        #[cfg(sealpost_ifma)]
+        if let Some(ifma) = ifma::Ifma::detect()
+            && let Some(base) = self_test::run(ifma)
+        {
+            return Chosen {
+                ifma: Some(ifma),
+                base: Some(base),
+            };
+        }
+        Chosen {
+            #[cfg(sealpost_ifma)]
+            ifma: None,
+            // With AWS-LC, its fixed-base multiplication is faster than a limb table.
+            base: if cfg!(sealpost_aws_lc) {
+                None
+            } else {
+                RecipientTable::with_layout(&BASE_POINT, table::Layout::Limbs)
+            },
+        }
+    })
+}
+
+/// The CPU's AVX-512 IFMA if this process uses it: the CPU has it and the IFMA code
+/// passed its known-answer self-test.
+#[cfg(sealpost_ifma)]
+fn checked_ifma() -> Option<ifma::Ifma> {
+    chosen().ifma
+}
+
+/// Which X25519 code this process runs for a one-shot seal and an open.
+pub(crate) fn running() -> crate::X25519Backend {
+    #[cfg(sealpost_ifma)]
+    if checked_ifma().is_some() {
+        return crate::X25519Backend::Ifma;
+    }
+    if cfg!(sealpost_aws_lc) {
+        crate::X25519Backend::AwsLc
+    } else {
+        crate::X25519Backend::Portable
+    }
+}
+
+/// Runs [`self_test`] again, outside the lock: `None` without the IFMA code or CPU.
+pub(crate) fn self_test_again() -> Option<bool> {
+    #[cfg(sealpost_ifma)]
+    if let Some(ifma) = ifma::Ifma::detect() {
+        return Some(self_test::run(ifma).is_some());
+    }
+    None
+}
+
+/// The layout a new [`RecipientTable`] takes here: for the IFMA code where this process
+/// uses it.
+fn table_layout() -> table::Layout {
+    #[cfg(sealpost_ifma)]
+    if let Some(ifma) = checked_ifma() {
+        return table::Layout::Lanes(ifma);
+    }
+    table::Layout::Limbs
 }
 
 /// A table of the base point for ephemeral public keys, where a table multiplication
@@ -126,17 +218,7 @@ pub(crate) fn diffie_hellman(secret: &[u8; 32], u: &[u8; 32]) -> Zeroizing<[u8; 
 /// without `std` (which has the lock).
 #[cfg(feature = "std")]
 fn base_table() -> Option<&'static RecipientTable> {
-    static TABLE: std::sync::OnceLock<Option<RecipientTable>> = std::sync::OnceLock::new();
-    if cfg!(feature = "aws-lc") && !has_ifma() {
-        return None;
-    }
-    TABLE
-        .get_or_init(|| {
-            let mut base_point = [0; 32];
-            base_point[0] = 9;
-            RecipientTable::new(&base_point)
-        })
-        .as_ref()
+    chosen().base.as_ref()
 }
 
 #[cfg(not(feature = "std"))]
@@ -144,21 +226,11 @@ fn base_table() -> Option<&'static RecipientTable> {
     None
 }
 
-/// Whether the IFMA code runs here.
-#[cfg(feature = "std")]
-fn has_ifma() -> bool {
-    #[cfg(all(feature = "ifma", target_arch = "x86_64"))]
-    if ifma::Ifma::detect().is_some() {
-        return true;
-    }
-    false
-}
-
 /// `X25519(secret, u)` before its inversion, by the fastest ladder here.
 #[cfg_attr(not(feature = "std"), allow(dead_code))]
 fn ladder_fraction(secret: &[u8; 32], u: &[u8; 32]) -> fraction::Fraction {
-    #[cfg(all(feature = "ifma", target_arch = "x86_64"))]
-    if let Some(ifma) = ifma::Ifma::detect() {
+    #[cfg(sealpost_ifma)]
+    if let Some(ifma) = checked_ifma() {
         return ladder::fraction(ifma, secret, u);
     }
     montgomery::fraction(secret, u)
@@ -216,6 +288,58 @@ pub(crate) fn public_and_shared_many(
         pairs.push((*public, shared));
     }
     pairs
+}
+
+/// Every X25519 path for the differential fuzz target (`fuzz/fuzz_targets/
+/// x25519_differential.rs`), built only under cargo-fuzz's `--cfg fuzzing`.
+#[cfg(fuzzing)]
+pub mod fuzzing {
+    use alloc::vec::Vec;
+
+    /// `X25519(secret, u)` by every path this build and CPU have, each named: the IFMA
+    /// ladder (where the CPU has IFMA), the fiat-crypto ladder, curve25519-dalek,
+    /// AWS-LC, and the table multiplications for `u` on the curve.
+    pub fn every_path(secret: &[u8; 32], u: &[u8; 32]) -> Vec<(&'static str, [u8; 32])> {
+        let mut out = alloc::vec![
+            (
+                "fiat-crypto ladder",
+                *super::montgomery::fraction(secret, u).value()
+            ),
+            (
+                "curve25519-dalek",
+                *super::portable::diffie_hellman(secret, u)
+            ),
+        ];
+        #[cfg(sealpost_ifma)]
+        if let Some(ifma) = super::ifma::Ifma::detect() {
+            out.push((
+                "IFMA ladder",
+                *super::ladder::diffie_hellman(ifma, secret, u),
+            ));
+        }
+        #[cfg(sealpost_aws_lc)]
+        out.push(("AWS-LC", *super::aws_lc::diffie_hellman(secret, u)));
+        out.extend(super::table::every_path(u, secret).into_iter().flatten());
+        out
+    }
+}
+
+/// Stops a seal whose shared secret is all zeros, as libsodium's `crypto_box_seal`
+/// refuses one: the box would open with a key anyone can compute. A
+/// [`PublicKey`](crate::PublicKey) cannot lead here (small-order keys are refused when it is made),
+/// so only a fault in the X25519 code or the machine can; a seal has no error to
+/// return, and must not hand out such a box.
+///
+/// # Panics
+///
+/// If `shared` is all zeros.
+pub(crate) fn refuse_zero(shared: &[u8; 32]) {
+    // Whether a box is made is public (see `declassify`).
+    assert!(
+        !crate::declassify::public(is_zero(shared)),
+        "sealpost-seal: X25519 gave the all-zero shared secret for a validated public key, \
+         a fault in the X25519 code or the machine; no box was made"
+    );
 }
 
 /// Whether a shared secret is all zeros, in constant time.
@@ -312,7 +436,7 @@ mod tests {
             let public = sodium_public(&secret);
             let (with_public, shared) = public_and_shared(&secret, &u);
             assert_eq!((with_public, *shared), (public, *ours), "u = {u:02x?}");
-            #[cfg(all(feature = "ifma", target_arch = "x86_64"))]
+            #[cfg(sealpost_ifma)]
             if let Some(ifma) = ifma::Ifma::detect() {
                 let ladder = ladder::diffie_hellman(ifma, &secret, &u);
                 assert_eq!(*ours, *ladder, "IFMA ladder, u = {u:02x?}");
@@ -342,6 +466,89 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Where `.ci/run` found AVX-512 IFMA in `/proc/cpuinfo`, the process must run the
+    /// IFMA code: detected, self-tested and chosen, not silently replaced.
+    #[test]
+    #[cfg(sealpost_ifma)]
+    fn ifma_is_used_where_the_cpu_has_it() {
+        if std::env::var_os(ifma::tests::REQUIRE).is_none() {
+            std::eprintln!("{} not set: nothing to require", ifma::tests::REQUIRE);
+            return;
+        }
+        assert!(ifma::Ifma::detect().is_some(), "no AVX-512 IFMA detected");
+        if std::env::var_os(self_test::CORRUPT).is_none() {
+            assert_eq!(running(), crate::X25519Backend::Ifma);
+            assert!(matches!(table_layout(), table::Layout::Lanes(_)));
+        }
+    }
+
+    /// A wrong answer in the self-test makes the process fall back: run in a child
+    /// process of this test binary (the choice is made once per process) whose
+    /// self-test sees a corrupted expected value.
+    #[test]
+    #[cfg(sealpost_ifma)]
+    fn a_failed_self_test_falls_back() {
+        let Some(_) = ifma::tests::ifma() else { return };
+        assert_eq!(self_test_again(), Some(true));
+        let output = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "x25519::tests::after_a_failed_self_test",
+                "--ignored",
+                "--nocapture",
+            ])
+            .env(self_test::CORRUPT, "1")
+            .output()
+            .unwrap();
+        let stdout = std::string::String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{stdout}");
+        assert!(stdout.contains("1 passed"), "{stdout}");
+    }
+
+    /// The child of [`a_failed_self_test_falls_back`].
+    #[test]
+    #[cfg(sealpost_ifma)]
+    #[ignore = "run by a_failed_self_test_falls_back in a process of its own"]
+    fn after_a_failed_self_test() {
+        assert!(std::env::var_os(self_test::CORRUPT).is_some());
+        assert_eq!(self_test_again(), Some(false));
+        // The process chose AWS-LC (or the portable code), and its results are right.
+        assert_ne!(running(), crate::X25519Backend::Ifma);
+        assert!(checked_ifma().is_none());
+        assert!(matches!(table_layout(), table::Layout::Limbs));
+        let mut rng = rng(4);
+        for u in crafted_points(&mut rng) {
+            let secret = random_bytes(&mut rng);
+            let expected = sodium_dh(&secret, &u).unwrap_or([0; 32]);
+            assert_eq!(*diffie_hellman(&secret, &u), expected);
+            let (public, shared) = public_and_shared(&secret, &u);
+            assert_eq!((public, *shared), (sodium_public(&secret), expected));
+        }
+    }
+
+    /// `--cfg sealpost_x25519="aws-lc"` holds whatever features are on (`.ci/run`
+    /// builds it with the default ones, `ifma` included).
+    #[test]
+    #[cfg(sealpost_x25519 = "aws-lc")]
+    fn the_aws_lc_choice_holds_against_the_features() {
+        assert_eq!(running(), crate::X25519Backend::AwsLc);
+        assert!(base_table().is_none());
+        let public = crate::SecretKey::from_bytes(&[7; 32]).public_key();
+        assert!(
+            std::format!("{:?}", crate::Recipient::new(&public)).contains("precomputed: false")
+        );
+    }
+
+    /// `--cfg sealpost_x25519="portable"`, likewise.
+    #[test]
+    #[cfg(sealpost_x25519 = "portable")]
+    fn the_portable_choice_holds_against_the_features() {
+        assert_eq!(running(), crate::X25519Backend::Portable);
+        assert!(matches!(table_layout(), table::Layout::Limbs));
+        #[cfg(feature = "std")]
+        assert!(base_table().is_some());
     }
 
     #[test]

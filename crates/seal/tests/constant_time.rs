@@ -15,11 +15,13 @@
 //!
 //! and also runs the ignored `harness_catches_a_branch_on_a_secret`, which must fail.
 //!
-//! Not covered: `SecretKey::open`, which branches on purpose on two results that are
-//! public once computed (whether the shared secret is all zeros, and whether the tag
-//! matched); memcheck cannot tell those from leaks. Nor the AVX-512 code (the IFMA curve
+//! `SecretKey::open` is covered with its long-term secret key marked secret: it branches
+//! on purpose on two results that are public once computed (whether the shared secret is
+//! all zeros, and whether the tag matched), and declares exactly those two public to
+//! memcheck (`src/declassify.rs`). Not covered: the AVX-512 code (the IFMA curve
 //! arithmetic, the keystream's rotate): valgrind's virtual CPU has no AVX-512, so under
-//! it the library takes its AVX2 and AWS-LC paths.
+//! it the library takes its AVX2 and AWS-LC paths. `.ci/check-disassembly` and
+//! `tests/timing.rs` check the IFMA code instead.
 #![cfg(all(target_arch = "x86_64", target_os = "linux"))]
 // The client request is a few instructions of inline assembly.
 #![allow(unsafe_code)]
@@ -146,6 +148,32 @@ fn secret_key_public_key_is_constant_time() {
     public(&derived);
     derived.reverse();
     assert_ne!(derived, [0; 32]);
+}
+
+/// `open` with the recipient's long-term secret key marked secret: boxes of secret
+/// messages (short and long), a box that fails its tag, and one with a small-order
+/// ephemeral key.
+#[test]
+fn secret_key_open_is_constant_time_in_the_long_term_key() {
+    let mut bytes = RECIPIENT_SECRET;
+    secret(&mut bytes);
+    let key = SecretKey::from_bytes(&bytes);
+    let public_bytes = *key.public_key().as_bytes();
+    public(&public_bytes);
+    let sealed_to = PublicKey::from_bytes(&public_bytes).unwrap();
+    for msg in [b"a secret value".to_vec(), vec![0x5a; 2000]] {
+        let sealed = sealed_to.seal_with_rng(&mut SecretRng(9), &msg);
+        public(&sealed);
+        let opened = key.open(&sealed).unwrap();
+        public(&opened);
+        assert_eq!(opened, msg);
+        let mut altered = sealed.clone();
+        altered[60] ^= 1;
+        assert!(key.open(&altered).is_err());
+    }
+    let mut small_order = vec![0u8; 60];
+    small_order[0] = 1;
+    assert!(key.open(&small_order).is_err());
 }
 
 /// A branch on a secret byte, which memcheck must report: run under valgrind with

@@ -183,7 +183,7 @@ impl Fe {
 impl Loose {
     /// An element from limbs computed elsewhere, which must be within fiat-crypto's
     /// loose bounds: each at most 3 · 2^51.
-    #[cfg(all(feature = "ifma", target_arch = "x86_64"))]
+    #[cfg(sealpost_ifma)]
     pub(super) fn from_limbs(limbs: [u64; 5]) -> Loose {
         debug_assert!(limbs.iter().all(|&limb| limb <= 3 << 51), "not loose");
         Loose(limbs)

@@ -220,10 +220,20 @@ pub(super) fn element(limbs: &[u64; 20], l: usize) -> Fe {
 pub(super) mod tests {
     use super::*;
 
-    /// The CPU's IFMA, or `None` with a note that the calling test did not run.
+    /// Set (by `.ci/run`, from `/proc/cpuinfo`) where the CPU has AVX-512 IFMA: a test of
+    /// the IFMA code that would skip it fails instead.
+    pub(in crate::x25519) const REQUIRE: &str = "SEALPOST_REQUIRE_IFMA";
+
+    /// The CPU's IFMA, or `None` with a note that the calling test did not run it. With
+    /// [`REQUIRE`] set, `None` is a failure, not a skip.
     pub(in crate::x25519) fn ifma() -> Option<Ifma> {
         let ifma = Ifma::detect();
         if ifma.is_none() {
+            assert!(
+                std::env::var_os(REQUIRE).is_none(),
+                "{REQUIRE} is set, but AVX-512 IFMA is not detected: the IFMA code would \
+                 go untested"
+            );
             std::eprintln!("skipped: this CPU has no AVX-512 IFMA");
         }
         ifma

@@ -48,7 +48,7 @@ pub(super) fn fraction(ifma: Ifma, secret: &[u8; 32], u: &[u8; 32]) -> Fraction 
 #[inline]
 fn conditional_swap(state: Lanes, swap: u64) -> Lanes {
     // All ones to swap; the barrier keeps the masking free of branches.
-    let mask = _mm256_set1_epi64x(core::hint::black_box(swap.wrapping_neg()).cast_signed());
+    let mask = _mm256_set1_epi64x(super::barrier::u64(swap.wrapping_neg()).cast_signed());
     let swapped = permute::<{ order([2, 3, 0, 1]) }>(state);
     Lanes(core::array::from_fn(|k| {
         let flip = _mm256_and_si256(_mm256_xor_si256(state.0[k], swapped.0[k]), mask);

@@ -36,10 +36,11 @@ use alloc::vec::Vec;
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, Zeroizing};
 
+use super::barrier;
 use super::field::Fe;
 use super::fraction::{self, Fraction};
 
-#[cfg(all(feature = "ifma", target_arch = "x86_64"))]
+#[cfg(sealpost_ifma)]
 mod ifma;
 
 /// A point in extended coordinates: `x = X/Z`, `y = Y/Z`, `T = XY/Z`.
@@ -226,15 +227,25 @@ type Row = [Limbs; HALF];
 /// Selects `digit · P` from `row` for a digit in `-HALF..=HALF`, reading every entry.
 #[inline(always)]
 fn select(scan: impl Scan, row: &Row, digit: i8) -> Niels {
-    let point = Niels::from_limbs(&scan.scan(row, digit.unsigned_abs()));
-    // All ones for a negative digit; the barrier keeps the masking free of branches.
-    let negative = core::hint::black_box(u64::from(digit.to_le_bytes()[0] >> 7).wrapping_neg());
+    let (magnitude, negative) = magnitude_and_sign(digit);
+    let point = Niels::from_limbs(&scan.scan(row, magnitude));
     // -P = (y - x, y + x, -2dxy).
     Niels {
         y_plus_x: blend(point.y_plus_x, point.y_minus_x, negative),
         y_minus_x: blend(point.y_minus_x, point.y_plus_x, negative),
         xy2d: blend(point.xy2d, point.xy2d.neg(), negative),
     }
+}
+
+/// `|digit|` and a mask, all ones for a negative digit, computed without branches:
+/// `sign` is 0 or -1 from an arithmetic shift, and `(digit ^ sign) - sign` is `digit`
+/// or `-digit`. The mask passes the barrier, so the blending it drives stays masking.
+#[inline(always)]
+pub(super) fn magnitude_and_sign(digit: i8) -> (u8, u64) {
+    let sign = digit >> 7;
+    let magnitude = ((digit ^ sign).wrapping_sub(sign)).cast_unsigned();
+    let negative = barrier::u64(u64::from(sign.cast_unsigned() >> 7).wrapping_neg());
+    (magnitude, negative)
 }
 
 /// `a` where `mask` is zero, `b` where it is all ones.
@@ -263,9 +274,9 @@ impl Scan for Portable {
         // comparison. The barrier hides their values from the compiler, which otherwise
         // turns the masking into branches; behind it the masking below is plain
         // vectorizable AND/OR.
-        let masks: [u64; HALF + 1] = core::hint::black_box(core::array::from_fn(|j| {
-            ((magnitude ^ j as u64).wrapping_sub(1) >> 63).wrapping_neg()
-        }));
+        let masks: [u64; HALF + 1] = core::array::from_fn(|j| {
+            barrier::u64(((magnitude ^ j as u64).wrapping_sub(1) >> 63).wrapping_neg())
+        });
         let mut out = Niels::IDENTITY.to_limbs().map(|limb| limb & masks[0]);
         for (mask, entry) in masks[1..].iter().zip(row) {
             for (a, b) in out.iter_mut().zip(entry) {
@@ -348,14 +359,24 @@ pub(crate) struct RecipientTable {
     rows: Rows,
 }
 
+/// How a table's rows are laid out, for the code that will read them.
+#[derive(Clone, Copy)]
+pub(super) enum Layout {
+    /// For the portable and AVX2 multiplications.
+    Limbs,
+    /// For AVX-512 IFMA.
+    #[cfg(sealpost_ifma)]
+    Lanes(super::ifma::Ifma),
+}
+
 /// A table's rows, laid out for the code that reads them.
 #[derive(Clone)]
 enum Rows {
     /// For the portable and AVX2 multiplications.
     Limbs(Box<[Row]>),
     /// For AVX-512 IFMA, chosen when the table is built on a CPU that has it.
-    #[cfg(all(feature = "ifma", target_arch = "x86_64"))]
-    Lanes(super::ifma::Ifma, Box<[ifma::Row]>),
+    #[cfg(sealpost_ifma)]
+    Lanes(super::ifma::Ifma, Box<[ifma::Row; ROWS]>),
 }
 
 impl RecipientTable {
@@ -363,18 +384,20 @@ impl RecipientTable {
     /// the twist (or is -1, which has no Edwards image). `u` is public: this may take
     /// time that depends on it, though it does not branch on it but for the result.
     ///
-    /// The rows are laid out for the fastest multiplication this CPU has.
+    /// The rows are laid out for the fastest multiplication this process uses.
     pub(crate) fn new(u: &[u8; 32]) -> Option<RecipientTable> {
+        Self::with_layout(u, super::table_layout())
+    }
+
+    /// [`Self::new`] with the rows laid out for `layout`.
+    pub(super) fn with_layout(u: &[u8; 32], layout: Layout) -> Option<RecipientTable> {
         let points = affine_multiples(u)?;
-        #[cfg(all(feature = "ifma", target_arch = "x86_64"))]
-        if let Some(ifma) = super::ifma::Ifma::detect() {
-            return Some(RecipientTable {
-                rows: Rows::Lanes(ifma, ifma::rows(&points)),
-            });
-        }
-        Some(RecipientTable {
-            rows: Rows::Limbs(limb_rows(&points)),
-        })
+        let rows = match layout {
+            #[cfg(sealpost_ifma)]
+            Layout::Lanes(ifma) => Rows::Lanes(ifma, ifma::rows(&points)?),
+            Layout::Limbs => Rows::Limbs(limb_rows(&points)),
+        };
+        Some(RecipientTable { rows })
     }
 
     /// `X25519(secret, u)` for the `u` this table was built for: clamps `secret` as
@@ -404,7 +427,7 @@ impl RecipientTable {
     fn multiply(&self, secret: &[u8; 32]) -> Extended {
         let digits = Zeroizing::new(clamped_digits(secret));
         match &self.rows {
-            #[cfg(all(feature = "ifma", target_arch = "x86_64"))]
+            #[cfg(sealpost_ifma)]
             Rows::Lanes(ifma, rows) => ifma::multiply(*ifma, rows, &digits),
             Rows::Limbs(rows) => {
                 #[cfg(all(feature = "simd", target_arch = "x86_64"))]
@@ -547,6 +570,42 @@ fn clamped_digits(secret: &[u8; 32]) -> [i8; DIGITS] {
     }
     digits[DIGITS - 1] += carry;
     digits
+}
+
+/// `X25519(secret, u)` through each table multiplication this build and CPU have (the
+/// portable scan, the AVX2 scan, the IFMA code), each named; `None` where `u` has no
+/// table (the twist). For the tests and the differential fuzz target.
+#[cfg(any(test, fuzzing))]
+pub(super) fn every_path(u: &[u8; 32], secret: &[u8; 32]) -> Option<Vec<(&'static str, [u8; 32])>> {
+    let points = affine_multiples(u)?;
+    let digits = clamped_digits(secret);
+    let value = |point: Extended| {
+        let (numerator, denominator) = point.montgomery_fraction();
+        *Fraction::new(numerator, denominator).value()
+    };
+    let rows = limb_rows(&points);
+    #[allow(unused_mut)] // Without SIMD and IFMA nothing is pushed.
+    let mut out = alloc::vec![(
+        "limb table, portable scan",
+        value(multiply_with(Portable, &rows, &digits))
+    )];
+    #[cfg(all(feature = "simd", target_arch = "x86_64"))]
+    if let Some(avx2) = Avx2::detect() {
+        #[allow(unsafe_code)]
+        // SAFETY: `avx2` exists, so the CPU has AVX2.
+        let point = unsafe { multiply_avx2(avx2, &rows, &digits) };
+        out.push(("limb table, AVX2 scan", value(point)));
+    }
+    #[cfg(all(sealpost_ifma, test))]
+    let ifma = super::ifma::tests::ifma();
+    #[cfg(all(sealpost_ifma, not(test)))]
+    let ifma = super::ifma::Ifma::detect();
+    #[cfg(sealpost_ifma)]
+    if let Some(ifma) = ifma {
+        let rows = ifma::rows(&points)?;
+        out.push(("IFMA table", value(ifma::multiply(ifma, &rows, &digits))));
+    }
+    Some(out)
 }
 
 #[cfg(test)]

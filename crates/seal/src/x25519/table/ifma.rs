@@ -31,7 +31,8 @@ use alloc::boxed::Box;
 
 use zeroize::Zeroize;
 
-use super::{DIGITS, Extended, HALF, Niels, WINDOW};
+use super::{DIGITS, Extended, HALF, Niels, ROWS, WINDOW, magnitude_and_sign};
+use crate::x25519::barrier;
 use crate::x25519::field::Fe;
 use crate::x25519::ifma::{
     Ifma, Lanes, add, blend, carry, element, from_elements, from_second, load, mul, order, permute,
@@ -39,7 +40,7 @@ use crate::x25519::ifma::{
 };
 
 /// `Σ digits_i 2^(WINDOW·i) · P` for the point `P` whose multiples `rows` holds.
-pub(super) fn multiply(ifma: Ifma, rows: &[Row], digits: &[i8; DIGITS]) -> Extended {
+pub(super) fn multiply(ifma: Ifma, rows: &[Row; ROWS], digits: &[i8; DIGITS]) -> Extended {
     #[allow(unsafe_code)]
     // SAFETY: `ifma` exists, so the CPU has AVX-512 IFMA and VL.
     unsafe {
@@ -53,12 +54,16 @@ pub(super) type Entry = [u64; 20];
 /// `[1P, 2P, ..., HALF·P]` for one multiple `P` of the recipient's point.
 pub(super) type Row = [Entry; HALF];
 
-/// The rows for the multiples `points` (row by row, as `affine_multiples` gives them).
-pub(super) fn rows(points: &[Niels]) -> Box<[Row]> {
-    points
+/// The rows for the multiples `points` (row by row, as `affine_multiples` gives them);
+/// `None` unless there are `ROWS` rows. A fixed number, so that the multiplication's
+/// loops have no test for an empty table: the disassembly check allows no conditional
+/// branch but loop back-edges.
+pub(super) fn rows(points: &[Niels]) -> Option<Box<[Row; ROWS]>> {
+    let rows: Box<[Row]> = points
         .chunks_exact(HALF)
         .map(|row| core::array::from_fn(|j| entry(&row[j])))
-        .collect()
+        .collect();
+    rows.try_into().ok()
 }
 
 /// The entry for an affine point.
@@ -133,15 +138,16 @@ fn double(p: Lanes) -> Lanes {
 #[inline]
 fn select(row: &Row, digit: i8) -> Lanes {
     // Each entry is masked with a vector compare and OR-ed in. The masks pass a barrier
-    // first: without it, LLVM computes each with a scalar compare and turns the masking
+    // first: without one, LLVM computes each with a scalar compare and turns the masking
     // into masked loads, whose timing is less clearly independent of the mask.
-    let wanted = _mm256_set1_epi64x(i64::from(digit.unsigned_abs()));
+    let (magnitude, negative) = magnitude_and_sign(digit);
+    let wanted = _mm256_set1_epi64x(i64::from(magnitude));
     let mut multiple = 0;
-    let keep: [__m256i; HALF + 1] = core::hint::black_box(core::array::from_fn(|_| {
-        let keep = _mm256_cmpeq_epi64(wanted, _mm256_set1_epi64x(multiple));
+    let keep: [__m256i; HALF + 1] = core::array::from_fn(|_| {
+        let keep = barrier::m256(_mm256_cmpeq_epi64(wanted, _mm256_set1_epi64x(multiple)));
         multiple += 1;
         keep
-    }));
+    });
     let identity = load(&entry(&Niels::IDENTITY));
     let mut point = Lanes(identity.0.map(|limb| _mm256_and_si256(keep[0], limb)));
     for (keep, candidate) in keep[1..].iter().zip(row) {
@@ -150,15 +156,20 @@ fn select(row: &Row, digit: i8) -> Lanes {
             *limb = _mm256_or_si256(*limb, _mm256_and_si256(*keep, new));
         }
     }
+    // Deliberately broken, for `.ci/run` to see the disassembly check fail: a branch on
+    // the secret magnitude and a load from an address computed from it. Never built
+    // but with `--cfg sealpost_broken_scan`.
+    #[cfg(sealpost_broken_scan)]
+    if magnitude != 0 {
+        point = load(&row[usize::from(magnitude - 1) % HALF]);
+    }
     // -P = (y + x, y - x, 2, -2dxy); 2p - 2dxy is below 2^52.
     let zero = zero();
     let negated = blend::<{ from_second([false, false, false, true]) }>(
         permute::<{ order([1, 0, 2, 3]) }>(point),
         sub(zero, point),
     );
-    // All ones for a negative digit; the barrier keeps the masking free of branches.
-    let negative = core::hint::black_box(i64::from(digit >> 7));
-    let negative = _mm256_set1_epi64x(negative);
+    let negative = _mm256_set1_epi64x(negative.cast_signed());
     Lanes(core::array::from_fn(|k| {
         let flip = _mm256_and_si256(_mm256_xor_si256(point.0[k], negated.0[k]), negative);
         _mm256_xor_si256(point.0[k], flip)
@@ -167,7 +178,7 @@ fn select(row: &Row, digit: i8) -> Lanes {
 
 /// The multiplication itself; see [`multiply`].
 #[target_feature(enable = "avx512ifma,avx512vl")]
-fn multiply_with(_: Ifma, rows: &[Row], digits: &[i8; DIGITS]) -> Extended {
+fn multiply_with(_: Ifma, rows: &[Row; ROWS], digits: &[i8; DIGITS]) -> Extended {
     let mut acc = from_elements([Fe::ZERO, Fe::ONE, Fe::ONE, Fe::ZERO]);
     for (row, pair) in rows.iter().zip(digits.chunks_exact(2)) {
         acc = add_entry(acc, select(row, pair[1]));
@@ -249,7 +260,7 @@ mod tests {
         let mut u = [0u8; 32];
         u[0] = 9;
         let points = affine_multiples(&u).unwrap();
-        let lanes = rows(&points);
+        let lanes = rows(&points).unwrap();
         let limbs = limb_rows(&points);
         for round in 0..200 {
             let digits: [i8; DIGITS] = match round {
