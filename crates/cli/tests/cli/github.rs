@@ -379,7 +379,10 @@ fn the_token_comes_from_gh_token_then_github_token() {
     let before = github.requests().len();
     let mut cmd = gh(&github, &["list", "--user"]);
     cmd.env_remove("GH_TOKEN").env("PATH", &no_gh);
-    let host = github.url().trim_start_matches("http://").trim_end_matches('/');
+    let host = github
+        .url()
+        .trim_start_matches("http://")
+        .trim_end_matches('/');
     let line = one_line_failure(&mut cmd).replace(host, "HOST");
     insta::assert_snapshot!("missing_token", line);
     assert_eq!(github.requests().len(), before);
