@@ -13,12 +13,15 @@
 //! 1. a user Codespaces secret, usable in one repository's codespaces,
 //! 2. an organization Actions secret, visible to two selected repositories,
 //! 3. an environment secret of a repository's `production` environment,
+//! 4. an organization Dependabot secret, this time authenticated as a GitHub App (an
+//!    RSA key made in-process; the fake verifies the App's JWT and mints installation
+//!    tokens as GitHub does),
 //!
 //! and prints, for each, what the server decrypted (masked: a secret is never printed)
 //! and whether it is byte for byte what was sent. Then it does the same with a local
 //! fake Coder:
 //!
-//! 4. a Coder user secret that workspaces receive as `$NPM_TOKEN`.
+//! 5. a Coder user secret that workspaces receive as `$NPM_TOKEN`.
 //!
 //! It exits with 0 if every value arrived intact.
 //!
@@ -32,7 +35,7 @@ use std::process::ExitCode;
 use sealpost::client::PutOutcome;
 use sealpost::client::coder;
 use sealpost::client::github::{self, App, Repo, Visibility};
-use sealpost_fakes::{FakeCoder, FakeGitHub, Scope};
+use sealpost_fakes::{AppKey, FakeCoder, FakeGitHub, Scope};
 
 /// The values the demo stores. Made up for the demo; they are never printed.
 pub(crate) const NPM_TOKEN: &str = "npm_dEm0t0kEnN0tR3aL4uS3xYz";
@@ -40,6 +43,11 @@ pub(crate) const DEPLOY_KEY: &str =
     "-----BEGIN OPENSSH PRIVATE KEY-----\ndemo-only-not-a-key\n-----END OPENSSH PRIVATE KEY-----\n";
 pub(crate) const DATABASE_URL: &str = "postgres://app:pässwörd-🔑@db.internal:5432/app";
 pub(crate) const CODER_NPM_TOKEN: &str = "npm_c0derW0rkspAc3T0k3nD3m0";
+pub(crate) const REGISTRY_TOKEN: &str = "ghp_d3p3nd4b0tR3g1stryD3m0T0k3n";
+
+/// The demo's GitHub App and its installation on the organization `acme`.
+const APP_ID: u64 = 424_242;
+const ACME_INSTALLATION: u64 = 1_001;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -58,8 +66,14 @@ async fn main() -> ExitCode {
 
 /// Runs the demo, writing its report to `out`; `Ok(true)` if every secret arrived intact.
 pub(crate) async fn run(out: &mut impl Write) -> Result<bool, Box<dyn Error>> {
-    // The server: a fake GitHub on 127.0.0.1, with a real key pair per scope.
-    let server = FakeGitHub::start().await?;
+    // The server: a fake GitHub on 127.0.0.1, with a real key pair per scope. It is
+    // also home to a GitHub App (step 4), whose RSA key is made here, in-process.
+    let app_key = AppKey::generate()?;
+    let server = FakeGitHub::builder()
+        .app(APP_ID, &app_key)
+        .org_installation(ACME_INSTALLATION, "acme")
+        .start()
+        .await?;
     writeln!(out, "A local fake GitHub is listening at {}.", server.url())?;
     writeln!(
         out,
@@ -124,6 +138,33 @@ pub(crate) async fn run(out: &mut impl Write) -> Result<bool, Box<dyn Error>> {
     let production = Scope::environment("octocat", "hello-world", "production");
     all_match &= check(out, &server, &production, "DATABASE_URL", DATABASE_URL)?;
 
+    // 4. The same organization's Dependabot secret, as a GitHub App: the client signs
+    //    a JWT with the App's private key (PEM, as GitHub hands it out), finds the
+    //    App's installation on `acme`, and gets an installation token for it.
+    let pem = app_key.pkcs1_pem()?;
+    let as_app = github::Client::builder()
+        .app(APP_ID, pem.as_str())
+        .base_url(server.url())
+        .build()?;
+    let outcome = as_app
+        .org_secret(
+            App::Dependabot,
+            "acme",
+            "REGISTRY_TOKEN",
+            Visibility::Private,
+        )
+        .value(REGISTRY_TOKEN)
+        .send()
+        .await?;
+    writeln!(
+        out,
+        "4. organization secret acme/REGISTRY_TOKEN as GitHub App {APP_ID} ({}, {} installation token minted)",
+        said(outcome),
+        server.mints_for(ACME_INSTALLATION)
+    )?;
+    let dependabot = Scope::org("dependabot", "acme");
+    all_match &= check(out, &server, &dependabot, "REGISTRY_TOKEN", REGISTRY_TOKEN)?;
+
     all_match &= coder_secret(out).await?;
 
     writeln!(
@@ -138,7 +179,7 @@ pub(crate) async fn run(out: &mut impl Write) -> Result<bool, Box<dyn Error>> {
     Ok(all_match)
 }
 
-/// 4. A Coder user secret. Coder takes the value itself (over the deployment's TLS)
+/// 5. A Coder user secret. Coder takes the value itself (over the deployment's TLS)
 ///    and keeps it encrypted at rest, so there is nothing to seal on this side.
 async fn coder_secret(out: &mut impl Write) -> Result<bool, Box<dyn Error>> {
     let server = FakeCoder::start().await?;
@@ -161,7 +202,7 @@ async fn coder_secret(out: &mut impl Write) -> Result<bool, Box<dyn Error>> {
         .await?;
     writeln!(
         out,
-        "4. Coder user secret npm (201 Created, id {})",
+        "5. Coder user secret npm (201 Created, id {})",
         created.id
     )?;
     let Some(stored) = server.secret("npm") else {

@@ -206,8 +206,8 @@ pub enum Error {
     /// as a GitHub App; nothing was sent. GitHub sets user (Codespaces) secrets only
     /// with a user's token.
     #[error(
-        "{target} cannot be changed with a GitHub App installation token: GitHub accepts only \
-         a user's token there; build the client with `.token(...)` (a personal access token, \
+        "{target} cannot be read or changed with a GitHub App installation token: GitHub \
+         accepts only a user's token there; build the client with `.token(...)` (a personal access token, \
          or the one `gh auth token` prints) for user secrets"
     )]
     UserScopeWithApp {

@@ -56,3 +56,58 @@ mod target;
 pub use key::PrivateKey;
 
 pub(crate) use app::AppAuth;
+
+#[cfg(test)]
+mod tests {
+    use crate::{Context, Error, KeyProblem, Operation, Service};
+
+    #[test]
+    fn messages_say_what_to_do() {
+        let user = Error::UserScopeWithApp {
+            target: "the authenticated user's Codespaces secrets".into(),
+        };
+        assert_eq!(
+            user.to_string(),
+            "the authenticated user's Codespaces secrets cannot be read or changed with a \
+             GitHub App installation token: GitHub accepts only a user's token there; build \
+             the client with `.token(...)` (a personal access token, or the one `gh auth \
+             token` prints) for user secrets"
+        );
+        let missing = Error::AppNotInstalled {
+            context: Box::new(Context::new(
+                Service::GitHub,
+                Operation::FindInstallation,
+                "organization `acme`",
+            )),
+        };
+        assert_eq!(
+            missing.to_string(),
+            "GitHub: find the GitHub App's installation for organization `acme`: the GitHub \
+             App is not installed there (GitHub answered 404); install the App on that \
+             account with the Secrets permissions it needs, or pin the installation id"
+        );
+        let unknown = Error::AppInstallationUnknown {
+            target: "repository id 42".into(),
+        };
+        assert_eq!(
+            unknown.to_string(),
+            "cannot tell which installation of the GitHub App serves repository id 42; pin \
+             the installation id (`installation_id`), or name the repository by owner and name"
+        );
+        let key = Error::InvalidPrivateKey {
+            problem: KeyProblem::Encrypted,
+        };
+        assert_eq!(
+            key.to_string(),
+            "the GitHub App's private key cannot be used: it is encrypted with a passphrase; \
+             decrypt it first (`openssl pkcs8 -in key.pem -out plain.pem`)"
+        );
+        assert!(
+            Error::InvalidPrivateKey {
+                problem: KeyProblem::NotPem
+            }
+            .to_string()
+            .contains("-----BEGIN RSA PRIVATE KEY-----")
+        );
+    }
+}
