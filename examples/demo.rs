@@ -147,12 +147,8 @@ pub(crate) async fn run(out: &mut impl Write) -> Result<bool, Box<dyn Error>> {
         .base_url(server.url())
         .build()?;
     let outcome = as_app
-        .org_secret(
-            App::Dependabot,
-            "acme",
-            "REGISTRY_TOKEN",
-            Visibility::Private,
-        )
+        .org_secret(App::Dependabot, "acme", "REGISTRY_TOKEN")
+        .visibility(Visibility::Private)
         .value(REGISTRY_TOKEN)
         .send()
         .await?;
