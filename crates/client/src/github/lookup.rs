@@ -40,15 +40,11 @@ impl Client {
     pub async fn repository(&self, owner: &str, name: &str) -> Result<Repository, Error> {
         check_account("repository owner", owner)?;
         check_account("repository name", name)?;
-        let url = self.transport().url(&["repos", owner, name])?;
-        let context = Context::new(
-            Service::GitHub,
-            Operation::GetRepository,
+        self.get_repository(
+            &["repos", owner, name],
             format!("repository `{owner}/{name}`"),
-        );
-        let request = Request::new(Method::GET, url, context);
-        let response = self.transport().send(&request).await?;
-        response.json(request.context())
+        )
+        .await
     }
 
     /// The repository with id `id`: `GET /repositories/{id}`, for its owner and name.
@@ -59,12 +55,14 @@ impl Client {
     /// see it; the network errors of [`Error`].
     pub async fn repository_by_id(&self, id: RepositoryId) -> Result<Repository, Error> {
         let text = id.to_string();
-        let url = self.transport().url(&["repositories", &text])?;
-        let context = Context::new(
-            Service::GitHub,
-            Operation::GetRepository,
-            format!("repository #{id}"),
-        );
+        self.get_repository(&["repositories", &text], format!("repository #{id}"))
+            .await
+    }
+
+    /// `GET` of the repository at `segments`, described as `what` in errors.
+    async fn get_repository(&self, segments: &[&str], what: String) -> Result<Repository, Error> {
+        let url = self.transport().url(segments)?;
+        let context = Context::new(Service::GitHub, Operation::GetRepository, what);
         let request = Request::new(Method::GET, url, context);
         let response = self.transport().send(&request).await?;
         response.json(request.context())

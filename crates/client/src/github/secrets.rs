@@ -327,6 +327,15 @@ impl ExistingSecret<'_> {
         }
     }
 
+    /// Refuses scopes whose secrets have no list of repositories.
+    fn require_repository_list(&self) -> Result<(), Error> {
+        self.require(
+            "repositories",
+            self.secrets.scope.selects_repositories(),
+            "organization and user secrets",
+        )
+    }
+
     /// Who may use the secret: its visibility (organization secrets) and, where it
     /// has one, its list of repositories.
     ///
@@ -353,11 +362,7 @@ impl ExistingSecret<'_> {
     /// organization secret whose visibility is not `selected`, GitHub answers 409.
     pub async fn repositories(&self) -> Result<Vec<Repository>, Error> {
         let scope = &self.secrets.scope;
-        self.require(
-            "repositories",
-            scope.selects_repositories(),
-            "organization and user secrets",
-        )?;
+        self.require_repository_list()?;
         self.secrets
             .client
             .secret_repositories(scope, &self.name)
@@ -393,11 +398,7 @@ impl ExistingSecret<'_> {
         I::Item: Into<RepositoryId>,
     {
         let scope = &self.secrets.scope;
-        self.require(
-            "repositories",
-            scope.selects_repositories(),
-            "organization and user secrets",
-        )?;
+        self.require_repository_list()?;
         let ids: Vec<RepositoryId> = repositories.into_iter().map(Into::into).collect();
         self.secrets
             .client
@@ -428,11 +429,7 @@ impl ExistingSecret<'_> {
 
     async fn change_repository(&self, repository: RepositoryId, add: bool) -> Result<(), Error> {
         let scope = &self.secrets.scope;
-        self.require(
-            "repositories",
-            scope.selects_repositories(),
-            "organization and user secrets",
-        )?;
+        self.require_repository_list()?;
         self.secrets
             .client
             .change_secret_repository(scope, &self.name, repository, add)
