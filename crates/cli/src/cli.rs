@@ -77,7 +77,7 @@ pub(crate) enum Command {
     #[command(after_help = OPEN_EXAMPLES)]
     Open(OpenArgs),
 
-    /// Store, list and delete GitHub secrets (Actions, Codespaces, Dependabot).
+    /// Store, list and delete GitHub secrets (Actions, Codespaces, Dependabot, Agents).
     #[command(after_help = GITHUB_ENVIRONMENT)]
     Github(GithubArgs),
 
@@ -207,8 +207,9 @@ pub(crate) struct PlaceArgs {
     #[arg(short = 'e', long, value_name = "ENV", conflicts_with_all = ["user", "org"])]
     pub(crate) env: Option<String>,
 
-    /// Which secrets: Actions, Codespaces or Dependabot. Default: `codespaces` with
-    /// `--user` (the only kind a user has), `actions` otherwise.
+    /// Which secrets: Actions, Codespaces, Dependabot or Agents (Copilot coding agent).
+    /// Default: `codespaces` with `--user` (the only kind a user has), `actions`
+    /// otherwise.
     #[arg(short = 'a', long, value_enum)]
     pub(crate) app: Option<AppArg>,
 }
@@ -222,6 +223,8 @@ pub(crate) enum AppArg {
     Codespaces,
     /// Dependabot.
     Dependabot,
+    /// Copilot coding agent (organization and repository secrets; github.com only).
+    Agents,
 }
 
 /// `--visibility`.
@@ -310,6 +313,12 @@ pub(crate) struct GithubListArgs {
     #[arg(long)]
     pub(crate) json: bool,
 
+    /// With `--repo`: list the organization secrets the repository may use (Actions or
+    /// Agents), instead of its own secrets: to audit which organization secrets reach
+    /// it.
+    #[arg(long, conflicts_with = "env")]
+    pub(crate) org_secrets: bool,
+
     #[command(flatten)]
     pub(crate) scope: ScopeArgs,
 
@@ -351,7 +360,8 @@ pub(crate) struct GithubAccessArgs {
     pub(crate) app: Option<AppArg>,
 
     /// Change the visibility of an organization secret (with `--repos` for
-    /// `selected`).
+    /// `selected`). Not for Agents secrets, whose visibility changes only with their
+    /// value: use `set` with `--visibility`.
     #[arg(short = 'v', long, value_enum, conflicts_with = "user")]
     pub(crate) visibility: Option<VisibilityArg>,
 
@@ -419,6 +429,7 @@ const GITHUB_LIST_EXAMPLES: &str = concat!(
     "\
 Examples:
   sealpost github list --repo octo/hello --app dependabot
+  sealpost github list --repo octo/hello --org-secrets
   sealpost github list --org acme --json\n\n",
     github_environment!()
 );

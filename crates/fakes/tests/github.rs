@@ -15,11 +15,22 @@ async fn call(
     path: &str,
     body: Option<Value>,
 ) -> reqwest::Response {
+    call_as(github, method, path, body, "2022-11-28").await
+}
+
+/// A request with GitHub's headers, API version `version`, and the fake's token.
+async fn call_as(
+    github: &FakeGitHub,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+    version: &str,
+) -> reqwest::Response {
     let mut request = reqwest::Client::new()
         .request(method, format!("{}{path}", github.url()))
         .bearer_auth(github.token())
         .header("accept", "application/vnd.github+json")
-        .header("x-github-api-version", "2022-11-28")
+        .header("x-github-api-version", version)
         .header("user-agent", "fake-tests");
     if let Some(body) = body {
         request = request
@@ -453,4 +464,95 @@ async fn a_numeric_key_id_is_published_as_a_number_and_taken_back_as_a_string() 
     let response = call(&github, Method::PUT, &path, Some(body)).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     assert_eq!(github.stored(&user, "NAME").unwrap().plaintext, b"v");
+}
+
+#[tokio::test]
+async fn agents_secrets_follow_their_own_version_and_org_put_rules() {
+    let github = FakeGitHub::builder()
+        .repository(7, "acme/web")
+        .start()
+        .await
+        .unwrap();
+    let org = Scope::org("agents", "acme");
+    let agents = sealpost_fakes::github::AGENTS_API_VERSION;
+    // Documented under 2026-03-10 only.
+    let old = call(&github, Method::GET, &format!("{org}/public-key"), None).await;
+    assert_eq!(old.status(), StatusCode::BAD_REQUEST);
+    let key = call_as(
+        &github,
+        Method::GET,
+        &format!("{org}/public-key"),
+        None,
+        agents,
+    )
+    .await;
+    assert_eq!(key.status(), StatusCode::OK);
+
+    // An organization PUT needs the value, its key_id and the visibility together.
+    let put = |body: Value| {
+        let github = &github;
+        let org = &org;
+        async move {
+            call_as(
+                github,
+                Method::PUT,
+                &format!("{org}/TOKEN"),
+                Some(body),
+                agents,
+            )
+            .await
+            .status()
+        }
+    };
+    assert_eq!(
+        put(json!({"visibility": "all"})).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        put(sealed_body(&github, &org, b"v")).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let mut body = sealed_body(&github, &org, b"agent value");
+    body["visibility"] = json!("selected");
+    body["selected_repository_ids"] = json!([7]);
+    assert_eq!(put(body).await, StatusCode::CREATED);
+    assert_eq!(
+        github.stored(&org, "TOKEN").unwrap().plaintext,
+        b"agent value"
+    );
+    // Even for an existing secret, a visibility alone is refused.
+    assert_eq!(
+        put(json!({"visibility": "all"})).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        github.stored(&org, "TOKEN").unwrap().visibility.as_deref(),
+        Some("selected")
+    );
+
+    // The repository sees it among the organization secrets that reach it.
+    let listed: Value = call_as(
+        &github,
+        Method::GET,
+        "/repos/acme/web/agents/organization-secrets",
+        None,
+        agents,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(listed["total_count"], 1);
+    assert_eq!(listed["secrets"][0]["name"], "TOKEN");
+    // A repository the fake does not know: 404; Dependabot has no such list.
+    for path in [
+        "/repos/acme/other/actions/organization-secrets",
+        "/repos/acme/web/dependabot/organization-secrets",
+    ] {
+        assert_eq!(
+            status(&github, Method::GET, path, None).await,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
 }

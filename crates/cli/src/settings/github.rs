@@ -120,6 +120,8 @@ pub(crate) struct ListSettings {
     pub(crate) scope: Scope,
     /// Lines or JSON.
     pub(crate) format: OutputFormat,
+    /// `--org-secrets`: the organization secrets a repository may use.
+    pub(crate) org_secrets: bool,
 }
 
 /// `github delete NAME`.
@@ -159,6 +161,7 @@ impl GithubSettings {
             GithubCommand::List(list) => GithubTask::List(ListSettings {
                 scope: scope(&list.scope, &list.place)?,
                 format: OutputFormat::from_json_flag(list.json),
+                org_secrets: list.org_secrets,
             }),
             GithubCommand::Delete(delete) => GithubTask::Delete(DeleteSettings {
                 scope: scope(&delete.scope, &delete.place)?,
@@ -337,6 +340,7 @@ fn app_of(app: AppArg) -> App {
         AppArg::Actions => App::Actions,
         AppArg::Codespaces => App::Codespaces,
         AppArg::Dependabot => App::Dependabot,
+        AppArg::Agents => App::Agents,
     }
 }
 

@@ -11,6 +11,7 @@ mod help;
 mod keygen;
 mod libsodium;
 mod open;
+mod scopes;
 mod seal;
 #[cfg(unix)]
 mod terminal;

@@ -1,5 +1,6 @@
 //! GitHub's secrets: the authenticated user's Codespaces secrets, organization and
-//! repository secrets of Actions, Codespaces and Dependabot, and environment secrets.
+//! repository secrets of Actions, Codespaces, Dependabot and Agents (Copilot coding
+//! agent), and environment secrets.
 //!
 //! # Storing a secret
 //!
@@ -96,7 +97,8 @@ mod value;
 mod wire;
 
 pub use client::{
-    API_VERSION, Client, ClientBuilder, DEFAULT_BASE_URL, NoToken, WithApp, WithToken,
+    AGENTS_API_VERSION, API_VERSION, Client, ClientBuilder, DEFAULT_BASE_URL, NoToken, WithApp,
+    WithToken,
 };
 pub use keys::SecretsPublicKey;
 pub use name::{IntoSecretName, MAX_VALUE_BYTES, SecretName};

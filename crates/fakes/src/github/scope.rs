@@ -7,7 +7,11 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_perc
 use crate::Error;
 
 /// The apps whose secrets GitHub keeps, as they appear in paths.
-pub const APPS: [&str; 3] = ["actions", "codespaces", "dependabot"];
+pub const APPS: [&str; 4] = ["actions", "codespaces", "dependabot", "agents"];
+
+/// The apps whose organization secrets a repository can list
+/// (`GET /repos/{owner}/{repo}/{app}/organization-secrets`).
+pub(crate) const APPS_WITH_ORGANIZATION_SECRETS: [&str; 2] = ["actions", "agents"];
 
 /// Characters left as they are in a path segment (RFC 3986 unreserved).
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -15,6 +19,11 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
+
+/// `segment` percent-encoded as one path segment.
+pub(crate) fn encode(segment: &str) -> String {
+    utf8_percent_encode(segment, SEGMENT).to_string()
+}
 
 /// One place GitHub keeps secrets; every secret of a scope is sealed to the scope's
 /// public key. Made with [`Scope::user`], [`Scope::org`], [`Scope::repo`],
@@ -139,6 +148,16 @@ impl Scope {
         matches!(self.0, Kind::Org { .. })
     }
 
+    /// The app whose secrets these are: user secrets are Codespaces secrets,
+    /// environment secrets Actions secrets.
+    pub(crate) fn app(&self) -> &str {
+        match &self.0 {
+            Kind::User => "codespaces",
+            Kind::Org { app, .. } | Kind::Repo { app, .. } => app,
+            Kind::Environment { .. } | Kind::EnvironmentById { .. } => "actions",
+        }
+    }
+
     /// The owner of a user's or organization's secrets, for the names of repositories
     /// the fake makes up.
     pub(crate) fn account(&self) -> &str {
@@ -217,6 +236,13 @@ pub(crate) enum Route {
     Secrets { scope: Scope, tail: Tail },
     /// `GET /repos/{owner}/{repo}`: a repository, to learn its id.
     Repository { owner: String, repo: String },
+    /// `GET /repos/{owner}/{repo}/{app}/organization-secrets`: the organization
+    /// secrets of `app` the repository may use.
+    OrganizationSecrets {
+        app: String,
+        owner: String,
+        repo: String,
+    },
 }
 
 /// The part of a path after a scope's `secrets`.
@@ -289,6 +315,15 @@ fn route_segments(segments: &[String]) -> Option<Route> {
         ] => {
             let id = id.parse().ok().filter(|id| *id > 0)?;
             (Scope::environment_by_id(id, environment), rest)
+        }
+        ["repos", owner, repo, app_name, "organization-secrets"]
+            if APPS_WITH_ORGANIZATION_SECRETS.contains(app_name) =>
+        {
+            return Some(Route::OrganizationSecrets {
+                app: (*app_name).to_owned(),
+                owner: (*owner).to_owned(),
+                repo: (*repo).to_owned(),
+            });
         }
         ["repos", owner, repo] => {
             return Some(Route::Repository {
