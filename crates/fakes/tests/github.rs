@@ -556,3 +556,90 @@ async fn agents_secrets_follow_their_own_version_and_org_put_rules() {
         );
     }
 }
+
+#[tokio::test]
+async fn private_registries_follow_the_documented_rules() {
+    let github = FakeGitHub::start().await.unwrap();
+    let scope = Scope::private_registries("acme");
+    let path = "/orgs/acme/private-registries";
+    let key: Value = call(&github, Method::GET, &format!("{path}/public-key"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(key["key_id"], github.public_key(&scope).key_id.as_str());
+
+    let body = |extra: Value| {
+        let mut body = sealed_body(&github, &scope, b"npm token");
+        body["registry_type"] = json!("npm_registry");
+        body["url"] = json!("https://npm.example");
+        body["visibility"] = json!("private");
+        for (key, value) in extra.as_object().unwrap() {
+            if value.is_null() {
+                body.as_object_mut().unwrap().remove(key);
+            } else {
+                body[key] = value.clone();
+            }
+        }
+        body
+    };
+    for (refused, why) in [
+        (json!({"registry_type": "npm"}), "unknown type"),
+        (json!({"url": null}), "no url"),
+        (json!({"visibility": null}), "no visibility"),
+        (
+            json!({"selected_repository_ids": [7]}),
+            "ids without selected",
+        ),
+        (json!({"encrypted_value": null, "key_id": null}), "no value"),
+        (json!({"auth_type": "oidc_azure"}), "oidc"),
+        (json!({"auth_type": "username_password"}), "no username"),
+        (json!({"name": "MINE"}), "GitHub names it"),
+    ] {
+        let status = status(&github, Method::POST, path, Some(body(refused))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{why}");
+    }
+    assert!(github.registry_names("acme").is_empty());
+
+    let created = call(&github, Method::POST, path, Some(body(json!({})))).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: Value = created.json().await.unwrap();
+    assert_eq!(created["name"], "NPM_REGISTRY_SECRET");
+    assert_eq!(created["auth_type"], "token");
+    let second: Value = call(&github, Method::POST, path, Some(body(json!({}))))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(second["name"], "NPM_REGISTRY_SECRET_2");
+    let stored = github.registry("acme", "NPM_REGISTRY_SECRET").unwrap();
+    assert_eq!(stored.plaintext, b"npm token");
+
+    let one = format!("{path}/NPM_REGISTRY_SECRET");
+    for refused in [
+        json!({"auth_type": "username_password"}),
+        json!({"encrypted_value": "AAAA"}),
+        json!({"selected_repository_ids": [7]}),
+    ] {
+        assert_eq!(
+            status(&github, Method::PATCH, &one, Some(refused)).await,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+    }
+    let patched = json!({"visibility": "selected", "selected_repository_ids": [7]});
+    assert_eq!(
+        status(&github, Method::PATCH, &one, Some(patched)).await,
+        StatusCode::NO_CONTENT
+    );
+    let stored = github.registry("acme", "NPM_REGISTRY_SECRET").unwrap();
+    assert_eq!(stored.repositories, Some(vec![7]));
+    assert_eq!(stored.plaintext, b"npm token");
+    assert_eq!(
+        status(&github, Method::DELETE, &one, None).await,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        status(&github, Method::GET, &one, None).await,
+        StatusCode::NOT_FOUND
+    );
+}

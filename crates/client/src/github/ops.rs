@@ -132,21 +132,7 @@ impl Client {
             scope,
         );
         let response = self.send_about(scope, &request).await?;
-        let wire: PublicKeyWire = response.json(request.context())?;
-        if wire.key_id.trim().is_empty() {
-            return Err(Error::Decode {
-                context: Box::new(request.context().clone()),
-                problem: "the public key has an empty `key_id`".to_owned(),
-            });
-        }
-        let key = PublicKey::from_base64(&wire.key).map_err(|source| Error::InvalidPublicKey {
-            context: Box::new(request.context().clone()),
-            source,
-        })?;
-        Ok(SecretsPublicKey {
-            key_id: wire.key_id,
-            key,
-        })
+        public_key_from(&response, request.context())
     }
 
     /// `scope`'s public key, from the cache or fetched.
@@ -496,6 +482,29 @@ impl Client {
     }
 }
 
+/// The public key of a `.../public-key` answer, validated: a `key_id`, and 32 bytes
+/// of base64 that are not a low-order point.
+pub(crate) fn public_key_from(
+    response: &Response,
+    context: &Context,
+) -> Result<SecretsPublicKey, Error> {
+    let wire: PublicKeyWire = response.json(context)?;
+    if wire.key_id.trim().is_empty() {
+        return Err(Error::Decode {
+            context: Box::new(context.clone()),
+            problem: "the public key has an empty `key_id`".to_owned(),
+        });
+    }
+    let key = PublicKey::from_base64(&wire.key).map_err(|source| Error::InvalidPublicKey {
+        context: Box::new(context.clone()),
+        source,
+    })?;
+    Ok(SecretsPublicKey {
+        key_id: wire.key_id,
+        key,
+    })
+}
+
 /// The API version GitHub documents `scope`'s endpoints under, when it is not the
 /// client's [`API_VERSION`](super::API_VERSION): Agents secrets.
 fn api_version(scope: &Scope) -> Option<&'static str> {
@@ -503,7 +512,7 @@ fn api_version(scope: &Scope) -> Option<&'static str> {
 }
 
 /// 201 means the secret was created; GitHub answers 204 for an update.
-fn outcome(response: &Response) -> PutOutcome {
+pub(crate) fn outcome(response: &Response) -> PutOutcome {
     if response.status == StatusCode::CREATED {
         PutOutcome::Created
     } else {

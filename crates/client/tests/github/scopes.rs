@@ -323,3 +323,145 @@ async fn enterprise_server_404s_on_codespaces_and_agents_say_why() {
         assert!(error.is_not_found());
     }
 }
+
+#[tokio::test]
+async fn private_registries_round_trip_sealed_to_their_own_key() {
+    use sealpost_client::github::{RegistryAuth, RegistryAuthType, RegistryType};
+
+    let (fake, gh) = start(FakeGitHub::builder()).await;
+    let registries = gh.private_registries("acme");
+    let key = registries.public_key().await.unwrap();
+    let registries_scope = Scope::private_registries("acme");
+    assert_eq!(key.key_id, fake.public_key(&registries_scope).key_id);
+    // Not the key of the organization's Dependabot secrets.
+    let dependabot = gh.org_secrets(App::Dependabot, "acme");
+    assert_ne!(dependabot.public_key().await.unwrap().key_id, key.key_id);
+
+    let npm = registries
+        .create(
+            RegistryType::NpmRegistry,
+            "https://npm.pkg.github.com",
+            RegistryAuth::token("npm tökén"),
+            Visibility::selected([7, 8]),
+        )
+        .replaces_base(true)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(npm.name, "NPM_REGISTRY_SECRET");
+    assert_eq!(npm.registry_type, RegistryType::NpmRegistry);
+    assert_eq!(npm.auth_type, Some(RegistryAuthType::Token));
+    assert_eq!(npm.visibility, VisibilityKind::Selected);
+    assert_eq!(
+        npm.selected_repository_ids,
+        Some(vec![RepositoryId(7), RepositoryId(8)])
+    );
+    let stored = fake.registry("acme", &npm.name).unwrap();
+    assert_eq!(stored.plaintext, "npm tökén".as_bytes());
+    assert_eq!(stored.key_id, key.key_id);
+    assert!(stored.replaces_base);
+    assert_eq!(stored.auth_type, "token");
+
+    let maven = registries
+        .create(
+            RegistryType::MavenRepository,
+            "https://maven.example.com/repo",
+            RegistryAuth::username_password("bot", "p4ss"),
+            Visibility::Private,
+        )
+        .send()
+        .await
+        .unwrap();
+    let stored = fake.registry("acme", &maven.name).unwrap();
+    assert_eq!(stored.username.as_deref(), Some("bot"));
+    assert_eq!(stored.auth_type, "username_password");
+    assert_eq!(stored.plaintext, b"p4ss");
+
+    let mut names: Vec<String> = registries
+        .list()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.name)
+        .collect();
+    names.sort();
+    assert_eq!(names, ["MAVEN_REPOSITORY_SECRET", "NPM_REGISTRY_SECRET"]);
+    let got = registries.get(&maven.name).await.unwrap();
+    assert_eq!(got.url.as_deref(), Some("https://maven.example.com/repo"));
+    assert_eq!(got.username.as_deref(), Some("bot"));
+
+    // A new value after the key rotated: refused once, resealed to the new key.
+    let rotated = fake.rotate_key(&registries_scope);
+    registries
+        .update(&npm.name)
+        .value("new token")
+        .visibility(Visibility::All)
+        .send()
+        .await
+        .unwrap();
+    let stored = fake.registry("acme", &npm.name).unwrap();
+    assert_eq!(stored.plaintext, b"new token");
+    assert_eq!(stored.key_id, rotated.key_id);
+    assert_eq!(stored.visibility, "all");
+    assert_eq!(stored.repositories, None);
+    // Only what is given changes.
+    registries
+        .update(&npm.name)
+        .url("https://registry.npmjs.example")
+        .send()
+        .await
+        .unwrap();
+    let stored = fake.registry("acme", &npm.name).unwrap();
+    assert_eq!(stored.url, "https://registry.npmjs.example");
+    assert_eq!(stored.plaintext, b"new token");
+    assert_eq!(stored.writes, 3);
+
+    registries.delete(&npm.name).await.unwrap();
+    assert_eq!(fake.registry_names("acme"), ["MAVEN_REPOSITORY_SECRET"]);
+    assert!(registries.get(&npm.name).await.unwrap_err().is_not_found());
+}
+
+#[tokio::test]
+async fn private_registry_input_is_checked_before_any_request() {
+    use sealpost_client::github::{RegistryAuth, RegistryType};
+
+    let server = untouchable().await;
+    let gh = client(&server.uri());
+    let registries = gh.private_registries("acme");
+    let empty = registries
+        .create(
+            RegistryType::NpmRegistry,
+            "https://npm.example",
+            RegistryAuth::token(""),
+            Visibility::All,
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(empty, Error::InvalidField { .. }), "{empty:?}");
+    let bad_url = registries
+        .create(
+            RegistryType::NpmRegistry,
+            "npm.example",
+            RegistryAuth::token("t"),
+            Visibility::All,
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        bad_url.to_string().contains("not an http(s) URL"),
+        "{bad_url}"
+    );
+    let no_org = gh
+        .private_registries("")
+        .update("X")
+        .value("v")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(no_org.is_invalid_input(), "{no_org:?}");
+    let bad_type = "npm".parse::<RegistryType>().unwrap_err();
+    assert!(bad_type.to_string().contains("npm_registry"), "{bad_type}");
+    server.verify().await;
+}

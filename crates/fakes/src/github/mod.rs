@@ -18,6 +18,7 @@
 //! | `PUT .../secrets/{name}/repositories` | replaces the list: 204 (409 as above) |
 //! | `PUT`/`DELETE .../secrets/{name}/repositories/{id}` | adds / removes one: 204 (409 as above) |
 //! | `GET /repos/{owner}/{repo}` | a repository given to [`FakeGitHubBuilder::repository`], or 404 |
+//! | `/orgs/{org}/private-registries[/public-key, /{name}]` | Dependabot private registries: `POST`, `PATCH`, `GET`, `DELETE`, with values sealed to a key of their own ([`Scope::private_registries`]); the rules are in the `registries` module's source |
 //! | `GET /repos/{owner}/{repo}/{app}/organization-secrets` | `actions` and `agents`: the secrets of organization `{owner}` the repository may use (visibility `all`, `private` since every repository of the fake is private, or `selected` with the repository's id), paginated; 404 for a repository not given to [`FakeGitHubBuilder::repository`] |
 //!
 //! Every request must carry `Authorization: Bearer {token}` (401 otherwise), a
@@ -62,6 +63,7 @@
 //! the client did about it.
 
 mod app;
+mod registries;
 mod routes;
 mod scope;
 mod state;
@@ -71,6 +73,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 pub use app::{AppKey, MAX_JWT_LIFETIME_SECS};
+pub use registries::{REGISTRY_TYPES, StoredRegistry};
 pub use scope::{APPS, Scope};
 pub use types::{Fault, PublishedKey, Stored};
 
@@ -182,6 +185,24 @@ impl FakeGitHub {
         let inner = self.shared.lock();
         let secret = inner.scopes.get(scope)?.secrets.get(name)?;
         Some(secret.stored.clone())
+    }
+
+    /// Dependabot private registry `name` of organization `org` as stored, with its
+    /// decrypted plaintext.
+    pub fn registry(&self, org: &str, name: &str) -> Option<StoredRegistry> {
+        let inner = self.shared.lock();
+        let entry = inner.registries.get(org)?.get(name)?;
+        Some(entry.stored.clone())
+    }
+
+    /// The names of organization `org`'s Dependabot private registries, sorted.
+    pub fn registry_names(&self, org: &str) -> Vec<String> {
+        let inner = self.shared.lock();
+        inner
+            .registries
+            .get(org)
+            .map(|all| all.keys().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// The names of the secrets of `scope`, sorted.

@@ -13,11 +13,11 @@ use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::app;
 use super::scope::{Route, Scope, Tail, encode, route};
 use super::state::{Config, Inner, Shared, StoredSecret};
 use super::types::{Fault, Stored, When};
 use super::{AGENTS_API_VERSION, API_VERSION, MAX_VALUE_BYTES};
+use super::{app, registries};
 use crate::log::LoggedRequest;
 use crate::page::{Page, json_response};
 use crate::sodium::Keypair;
@@ -98,6 +98,13 @@ fn answer(
             (&Method::GET, Some(Route::Repository { owner, repo })) => {
                 repository(config, &format!("{owner}/{repo}"))
             }
+            (method, Some(Route::Registries { org, tail })) => registries::answer(
+                config,
+                inner,
+                (method, &org, tail),
+                (&base, request.uri.query()),
+                request.body,
+            ),
             (&Method::GET, Some(Route::OrganizationSecrets { app, owner, repo })) => {
                 let query = request.uri.query();
                 organization_secrets(config, inner, (&app, &owner, &repo), &base, query)
@@ -120,7 +127,7 @@ fn answer(
 /// An answer that refuses a request: a status and GitHub's
 /// `{message, documentation_url}`.
 #[derive(Debug)]
-struct Refusal {
+pub(crate) struct Refusal {
     status: StatusCode,
     message: String,
 }
@@ -133,11 +140,11 @@ impl Refusal {
         }
     }
 
-    fn unprocessable(message: impl Into<String>) -> Self {
+    pub(crate) fn unprocessable(message: impl Into<String>) -> Self {
         Refusal::new(StatusCode::UNPROCESSABLE_ENTITY, message)
     }
 
-    fn not_found() -> Self {
+    pub(crate) fn not_found() -> Self {
         Refusal::new(StatusCode::NOT_FOUND, "Not Found")
     }
 
@@ -272,9 +279,11 @@ fn check_credentials(
     }
     let owner = match route {
         Some(Route::Secrets { scope, .. }) => scope.owner(&config.repositories),
-        Some(Route::Repository { owner, .. } | Route::OrganizationSecrets { owner, .. }) => {
-            app::Owner::Account(owner)
-        }
+        Some(
+            Route::Repository { owner, .. }
+            | Route::OrganizationSecrets { owner, .. }
+            | Route::Registries { org: owner, .. },
+        ) => app::Owner::Account(owner),
         None => app::Owner::Nothing,
     };
     match app::check_token(config.app.as_ref(), &mut inner.app, token, owner) {
@@ -415,7 +424,7 @@ fn repository_ids(ids: Vec<RepositoryIdWire>) -> Result<Vec<u64>, Refusal> {
         .collect()
 }
 
-fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Refusal> {
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Refusal> {
     let value: Value = serde_json::from_slice(body)
         .map_err(|_| Refusal::new(StatusCode::BAD_REQUEST, "Problems parsing JSON"))?;
     serde_json::from_value(value)
@@ -472,7 +481,7 @@ fn put_secret(
         )));
     }
     let plaintext = match &body.encrypted_value {
-        Some(encrypted) => Some(open(&state.keypair, encrypted)?),
+        Some(encrypted) => Some(open_value(&state.keypair, encrypted)?),
         None => None,
     };
     let stored_value = plaintext.is_some();
@@ -523,7 +532,7 @@ fn put_secret(
 }
 
 /// Opens `encrypted` (base64 of a sealed box) with libsodium, as GitHub does.
-fn open(keypair: &Keypair, encrypted: &str) -> Result<Vec<u8>, Refusal> {
+pub(crate) fn open_value(keypair: &Keypair, encrypted: &str) -> Result<Vec<u8>, Refusal> {
     let sealed = STANDARD
         .decode(encrypted)
         .map_err(|_| Refusal::unprocessable("encrypted_value is not valid base64"))?;

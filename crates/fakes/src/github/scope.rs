@@ -64,6 +64,9 @@ enum Kind {
         id: u64,
         environment: String,
     },
+    PrivateRegistries {
+        org: String,
+    },
 }
 
 impl Scope {
@@ -130,6 +133,16 @@ impl Scope {
         }
     }
 
+    /// Organization `org`'s Dependabot private registries, whose values are sealed to
+    /// a key of their own (`/orgs/{org}/private-registries/public-key`). Not a scope
+    /// of secrets: its registries are read with
+    /// [`FakeGitHub::registry`](super::FakeGitHub::registry).
+    pub fn private_registries(org: &str) -> Scope {
+        Scope(Kind::PrivateRegistries {
+            org: org.to_owned(),
+        })
+    }
+
     /// The path of the scope, percent-encoded, up to and including `secrets`.
     pub fn path(&self) -> String {
         self.to_string()
@@ -155,6 +168,7 @@ impl Scope {
             Kind::User => "codespaces",
             Kind::Org { app, .. } | Kind::Repo { app, .. } => app,
             Kind::Environment { .. } | Kind::EnvironmentById { .. } => "actions",
+            Kind::PrivateRegistries { .. } => "dependabot",
         }
     }
 
@@ -162,7 +176,7 @@ impl Scope {
     /// the fake makes up.
     pub(crate) fn account(&self) -> &str {
         match &self.0 {
-            Kind::Org { org, .. } => org,
+            Kind::Org { org, .. } | Kind::PrivateRegistries { org } => org,
             Kind::User => "octocat",
             Kind::Repo { owner, .. } | Kind::Environment { owner, .. } => owner,
             Kind::EnvironmentById { .. } => "unknown",
@@ -202,6 +216,9 @@ impl fmt::Display for Scope {
                 "/repositories/{id}/environments/{}/secrets",
                 encode(environment)
             ),
+            Kind::PrivateRegistries { org } => {
+                write!(f, "/orgs/{}/private-registries", encode(org))
+            }
         }
     }
 }
@@ -217,7 +234,7 @@ impl Scope {
         use super::app::Owner;
         match &self.0 {
             Kind::User => Owner::User,
-            Kind::Org { org, .. } => Owner::Account(org),
+            Kind::Org { org, .. } | Kind::PrivateRegistries { org } => Owner::Account(org),
             Kind::Repo { owner, .. } | Kind::Environment { owner, .. } => Owner::Account(owner),
             Kind::EnvironmentById { id, .. } => Owner::Account(
                 repositories
@@ -236,6 +253,8 @@ pub(crate) enum Route {
     Secrets { scope: Scope, tail: Tail },
     /// `GET /repos/{owner}/{repo}`: a repository, to learn its id.
     Repository { owner: String, repo: String },
+    /// `/orgs/{org}/private-registries[/...]`: Dependabot private registries.
+    Registries { org: String, tail: RegistryTail },
     /// `GET /repos/{owner}/{repo}/{app}/organization-secrets`: the organization
     /// secrets of `app` the repository may use.
     OrganizationSecrets {
@@ -243,6 +262,17 @@ pub(crate) enum Route {
         owner: String,
         repo: String,
     },
+}
+
+/// The part of a path after `/orgs/{org}/private-registries`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum RegistryTail {
+    /// `.../private-registries`
+    List,
+    /// `.../private-registries/public-key`
+    PublicKey,
+    /// `.../private-registries/{name}`
+    Named(String),
 }
 
 /// The part of a path after a scope's `secrets`.
@@ -315,6 +345,18 @@ fn route_segments(segments: &[String]) -> Option<Route> {
         ] => {
             let id = id.parse().ok().filter(|id| *id > 0)?;
             (Scope::environment_by_id(id, environment), rest)
+        }
+        ["orgs", org, "private-registries", rest @ ..] => {
+            let tail = match rest {
+                [] => RegistryTail::List,
+                ["public-key"] => RegistryTail::PublicKey,
+                [name] => RegistryTail::Named((*name).to_owned()),
+                _ => return None,
+            };
+            return Some(Route::Registries {
+                org: (*org).to_owned(),
+                tail,
+            });
         }
         ["repos", owner, repo, app_name, "organization-secrets"]
             if APPS_WITH_ORGANIZATION_SECRETS.contains(app_name) =>
