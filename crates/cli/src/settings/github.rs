@@ -49,6 +49,8 @@ pub(crate) enum GithubTask {
     Delete(DeleteSettings),
     /// `access NAME`.
     Access(AccessSettings),
+    /// `registry ...`.
+    Registry(super::registry::RegistryTask),
 }
 
 /// Who may use a stored secret, as the flags ask (repositories not looked up yet).
@@ -168,6 +170,9 @@ impl GithubSettings {
                 name: SecretName::new(delete.name)?,
             }),
             GithubCommand::Access(access) => GithubTask::Access(access_settings(access)?),
+            GithubCommand::Registry(command) => {
+                GithubTask::Registry(super::registry::RegistryTask::resolve(command)?)
+            }
         };
         let token = token_from(|name| env::var_os(name))?;
         Ok(GithubSettings {
@@ -322,7 +327,7 @@ fn access_settings(args: GithubAccessArgs) -> Result<AccessSettings, Error> {
 
 /// A comma-separated list of repositories: numeric ids or `OWNER/NAME`, blanks around
 /// each ignored.
-fn repositories(flag: &'static str, texts: &[String]) -> Result<Vec<Repo>, Error> {
+pub(super) fn repositories(flag: &'static str, texts: &[String]) -> Result<Vec<Repo>, Error> {
     texts
         .iter()
         .map(|text| {

@@ -221,3 +221,143 @@ fn list_org_secrets_of_a_repository() {
     assert!(line.contains("only repositories can"), "{line}");
     assert_eq!(github.requests().len(), before);
 }
+
+#[test]
+#[allow(clippy::too_many_lines)] // One story: create, update in place, list, delete.
+fn private_registries_set_list_delete() {
+    let github = FakeGitHub::builder()
+        .repository(7, "acme/api")
+        .spawn()
+        .unwrap();
+    let said = success(
+        gh(
+            &github,
+            &[
+                "registry",
+                "set",
+                "--org",
+                "acme",
+                "--type",
+                "npm-registry",
+                "--url",
+                "https://npm.pkg.github.com",
+                "--replaces-base",
+            ],
+        )
+        .write_stdin("npm tökén\n"),
+    );
+    assert_eq!(
+        said,
+        "Created private registry NPM_REGISTRY_SECRET (npm_registry, https://npm.pkg.github.com) \
+         in the private registries of organization `acme`\n"
+    );
+    let stored = github.registry("acme", "NPM_REGISTRY_SECRET").unwrap();
+    assert_eq!(stored.plaintext, "npm tökén\n".as_bytes());
+    assert_eq!(stored.auth_type, "token");
+    assert_eq!(stored.visibility, "private");
+    assert!(stored.replaces_base);
+
+    // Same type and URL: the existing one is updated, not a second one made.
+    let said = success(
+        gh(
+            &github,
+            &[
+                "registry",
+                "set",
+                "-o",
+                "acme",
+                "-t",
+                "npm_registry",
+                "--url",
+                "https://npm.pkg.github.com/",
+                "--repos",
+                "acme/api",
+            ],
+        )
+        .write_stdin("second"),
+    );
+    assert!(
+        said.starts_with("Updated private registry NPM_REGISTRY_SECRET"),
+        "{said}"
+    );
+    let stored = github.registry("acme", "NPM_REGISTRY_SECRET").unwrap();
+    assert_eq!(stored.plaintext, b"second");
+    assert_eq!(stored.repositories, Some(vec![7]));
+    assert_eq!(github.registry_names("acme"), ["NPM_REGISTRY_SECRET"]);
+
+    // A user name means user name and password.
+    success(&mut gh(
+        &github,
+        &[
+            "registry",
+            "set",
+            "--org",
+            "acme",
+            "--type",
+            "maven_repository",
+            "--url",
+            "https://maven.example.com/repo",
+            "--username",
+            "bot",
+            "--body",
+            "p4ss",
+        ],
+    ));
+    let maven = github.registry("acme", "MAVEN_REPOSITORY_SECRET").unwrap();
+    assert_eq!(
+        (maven.auth_type.as_str(), maven.username.as_deref()),
+        ("username_password", Some("bot"))
+    );
+    assert_eq!(maven.plaintext, b"p4ss");
+
+    let listed = success(&mut gh(&github, &["registry", "list", "--org", "acme"]));
+    assert_eq!(
+        listed,
+        "MAVEN_REPOSITORY_SECRET\tmaven_repository\thttps://maven.example.com/repo\tprivate\n\
+         NPM_REGISTRY_SECRET\tnpm_registry\thttps://npm.pkg.github.com/\tselected\n"
+    );
+    let json = success(&mut gh(
+        &github,
+        &["registry", "list", "--org", "acme", "--json"],
+    ));
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(parsed[0]["username"], "bot");
+    for output in [&listed, &json] {
+        assert!(!output.contains("p4ss") && !output.contains("second"));
+    }
+
+    let said = success(&mut gh(
+        &github,
+        &["registry", "delete", "NPM_REGISTRY_SECRET", "--org", "acme"],
+    ));
+    assert_eq!(
+        said,
+        "Deleted private registry NPM_REGISTRY_SECRET from the private registries of \
+         organization `acme`\n"
+    );
+    assert_eq!(github.registry_names("acme"), ["MAVEN_REPOSITORY_SECRET"]);
+}
+
+#[test]
+fn an_unknown_registry_type_is_refused_before_anything_is_read_or_sent() {
+    let github = FakeGitHub::spawn().unwrap();
+    let line = one_line_failure(
+        gh(
+            &github,
+            &[
+                "registry",
+                "set",
+                "--org",
+                "acme",
+                "--type",
+                "npm",
+                "--url",
+                "https://x.example",
+            ],
+        )
+        .write_stdin("never read"),
+    );
+    assert!(line.contains("`npm` is not one GitHub knows"), "{line}");
+    assert!(line.contains("npm_registry"), "{line}");
+    assert!(github.requests().is_empty());
+}
