@@ -15,7 +15,7 @@ impl Client {
     ///
     /// Secrets of users and organizations are shared with repositories by id
     /// ([`Visibility::Selected`](super::Visibility::Selected),
-    /// [`PutUserSecret::repositories`](super::PutUserSecret::repositories)); this
+    /// [`PutSecret::repositories`](super::PutSecret::repositories)); this
     /// finds the id of a repository known by name. GitHub follows renames and
     /// transfers: the answer names the repository as it is called now.
     ///
