@@ -74,7 +74,7 @@ pub(crate) enum Command {
     #[command(after_help = OPEN_EXAMPLES)]
     Open(OpenArgs),
 
-    /// Store, list and delete GitHub secrets (Actions, Codespaces, Dependabot).
+    /// Store, list and delete GitHub secrets (Actions, Codespaces, Dependabot, Agents).
     #[command(after_help = GITHUB_ENVIRONMENT)]
     Github(GithubArgs),
 
@@ -184,6 +184,111 @@ pub(crate) enum GithubCommand {
     /// With no change flag, prints the visibility and the repositories.
     #[command(after_help = GITHUB_ACCESS_EXAMPLES)]
     Access(GithubAccessArgs),
+
+    /// Manage an organization's Dependabot private registries: where Dependabot finds
+    /// private packages, and the token or password it signs in with.
+    #[command(subcommand)]
+    Registry(GithubRegistryCommand),
+}
+
+/// The commands of `sealpost github registry`.
+#[derive(Subcommand)]
+pub(crate) enum GithubRegistryCommand {
+    /// Create or update a private registry. Its token or password is sealed to the
+    /// organization's private registries key before it leaves the machine.
+    ///
+    /// GitHub names a new registry itself (e.g. `NPM_REGISTRY_SECRET`). Without NAME,
+    /// the registry of the same `--type` and `--url` is updated if there is one, and
+    /// otherwise a new one is created; its name is printed. With `--username` the
+    /// registry signs in with a user name and password, otherwise with a token. (The
+    /// OIDC sign-ins GitHub also offers are not supported.)
+    #[command(after_help = GITHUB_REGISTRY_SET_EXAMPLES)]
+    Set(RegistrySetArgs),
+
+    /// List an organization's private registries (GitHub never returns values).
+    #[command(after_help = GITHUB_REGISTRY_LIST_EXAMPLES)]
+    List(RegistryListArgs),
+
+    /// Delete a private registry.
+    #[command(after_help = GITHUB_REGISTRY_DELETE_EXAMPLES)]
+    Delete(RegistryDeleteArgs),
+}
+
+/// `sealpost github registry set`.
+#[derive(Args)]
+pub(crate) struct RegistrySetArgs {
+    /// The registry's name, as GitHub gave it, to update that one.
+    pub(crate) name: Option<String>,
+
+    /// The organization.
+    #[arg(short = 'o', long, value_name = "ORG")]
+    pub(crate) org: String,
+
+    /// The kind of registry: `maven_repository`, `nuget_feed`, `goproxy_server`,
+    /// `npm_registry`, `rubygems_server`, `cargo_registry`, `composer_repository`,
+    /// `docker_registry`, `git_source`, `helm_registry`, `hex_organization`,
+    /// `hex_repository`, `pub_repository`, `python_index` or `terraform_registry` (`-`
+    /// may be written for `_`).
+    #[arg(short = 't', long = "type", value_name = "TYPE")]
+    pub(crate) registry_type: String,
+
+    /// The registry's URL, e.g. `https://npm.pkg.github.com`.
+    #[arg(long, value_name = "URL")]
+    pub(crate) url: String,
+
+    /// Sign in with this user name and a password (the value), instead of a token.
+    #[arg(long, value_name = "USER")]
+    pub(crate) username: Option<String>,
+
+    /// The token or password. Without it, piped standard input is stored byte for
+    /// byte; on a terminal, one line is read, hidden. Prefer standard input: a command
+    /// line is visible to other users of the machine.
+    #[arg(short = 'b', long, value_name = "VALUE", value_parser = secret)]
+    pub(crate) body: Option<SecretString>,
+
+    /// Which repositories of the organization may use the registry. Default: what an
+    /// existing registry has, `private` for a new one; `selected` with `--repos`.
+    #[arg(short = 'v', long, value_enum)]
+    pub(crate) visibility: Option<VisibilityArg>,
+
+    /// The repositories that may use it, by numeric id or as `OWNER/NAME`, separated
+    /// by commas.
+    #[arg(
+        short = 'r',
+        long,
+        value_name = "REPOS",
+        value_delimiter = ',',
+        num_args = 1
+    )]
+    pub(crate) repos: Option<Vec<String>>,
+
+    /// Dependabot uses only this registry, never the public one it replaces (e.g.
+    /// npmjs.org for npm).
+    #[arg(long)]
+    pub(crate) replaces_base: bool,
+}
+
+/// `sealpost github registry list`.
+#[derive(Args)]
+pub(crate) struct RegistryListArgs {
+    /// The organization.
+    #[arg(short = 'o', long, value_name = "ORG")]
+    pub(crate) org: String,
+
+    /// Print one JSON array instead of tab-separated lines.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `sealpost github registry delete`.
+#[derive(Args)]
+pub(crate) struct RegistryDeleteArgs {
+    /// The registry's name, as GitHub gave it.
+    pub(crate) name: String,
+
+    /// The organization.
+    #[arg(short = 'o', long, value_name = "ORG")]
+    pub(crate) org: String,
 }
 
 /// Where GitHub keeps the secrets: exactly one of `--user`, `--org`, `--repo` and
@@ -218,8 +323,9 @@ pub(crate) struct PlaceArgs {
     #[arg(short = 'e', long, value_name = "ENV", conflicts_with_all = ["user", "org"])]
     pub(crate) env: Option<String>,
 
-    /// Which secrets: Actions, Codespaces or Dependabot. Default: `codespaces` with
-    /// `--user` (the only kind a user has), `actions` otherwise.
+    /// Which secrets: Actions, Codespaces, Dependabot or Agents (Copilot coding agent).
+    /// Default: `codespaces` with `--user` (the only kind a user has), `actions`
+    /// otherwise.
     #[arg(short = 'a', long, value_enum)]
     pub(crate) app: Option<AppArg>,
 }
@@ -233,6 +339,8 @@ pub(crate) enum AppArg {
     Codespaces,
     /// Dependabot.
     Dependabot,
+    /// Copilot coding agent (organization and repository secrets; github.com only).
+    Agents,
 }
 
 /// `--visibility`.
@@ -321,6 +429,12 @@ pub(crate) struct GithubListArgs {
     #[arg(long)]
     pub(crate) json: bool,
 
+    /// With `--repo`: list the organization secrets the repository may use (Actions or
+    /// Agents), instead of its own secrets: to audit which organization secrets reach
+    /// it.
+    #[arg(long, conflicts_with = "env")]
+    pub(crate) org_secrets: bool,
+
     #[command(flatten)]
     pub(crate) scope: ScopeArgs,
 
@@ -362,7 +476,8 @@ pub(crate) struct GithubAccessArgs {
     pub(crate) app: Option<AppArg>,
 
     /// Change the visibility of an organization secret (with `--repos` for
-    /// `selected`).
+    /// `selected`). Not for Agents secrets, whose visibility changes only with their
+    /// value: use `set` with `--visibility`.
     #[arg(short = 'v', long, value_enum, conflicts_with = "user")]
     pub(crate) visibility: Option<VisibilityArg>,
 
@@ -437,6 +552,7 @@ const GITHUB_LIST_EXAMPLES: &str = concat!(
     "\
 Examples:
   sealpost github list --repo octo/hello --app dependabot
+  sealpost github list --repo octo/hello --org-secrets
   sealpost github list --org acme --json\n\n",
     github_environment!()
 );
@@ -448,6 +564,32 @@ Examples:
   sealpost github access NPM_TOKEN --org acme --visibility selected --repos octo/hello,1296269
   sealpost github access NPM_TOKEN --org acme --add-repos octo/web
   sealpost github access NPM_TOKEN --user --remove-repos 1296269\n\n",
+    github_environment!()
+);
+
+const GITHUB_REGISTRY_SET_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  printf %s \"$NPM_TOKEN\" | sealpost github registry set --org acme --type npm_registry \\
+      --url https://npm.pkg.github.com --replaces-base
+  sealpost github registry set --org acme --type maven_repository \\
+      --url https://maven.example.com/repo --username bot --repos octo/api < password
+  sealpost github registry set NPM_REGISTRY_SECRET --org acme --type npm_registry \\
+      --url https://npm.pkg.github.com < new-token\n\n",
+    github_environment!()
+);
+
+const GITHUB_REGISTRY_LIST_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  sealpost github registry list --org acme --json\n\n",
+    github_environment!()
+);
+
+const GITHUB_REGISTRY_DELETE_EXAMPLES: &str = concat!(
+    "\
+Examples:
+  sealpost github registry delete NPM_REGISTRY_SECRET --org acme\n\n",
     github_environment!()
 );
 

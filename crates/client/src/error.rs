@@ -238,13 +238,51 @@ pub enum Error {
         /// The request's target in words.
         target: String,
     },
+
+    /// A change of an Agents organization secret's visibility without its value;
+    /// nothing was sent. GitHub's `PUT` of such a secret requires `encrypted_value`,
+    /// `key_id` and `visibility` together, so the visibility changes only with the
+    /// value. Its repositories (when the visibility is `selected`) change alone.
+    #[error(
+        "cannot change the visibility of secret `{secret}` of {target} without its value: \
+         GitHub requires the value, its key_id and the visibility in one request for Agents \
+         organization secrets. Store the value again with the new visibility (`put` after \
+         `Secrets::with_access`; `sealpost github set NAME --app agents --visibility ...`), \
+         or, when the visibility is `selected`, change only its repositories"
+    )]
+    VisibilityNeedsValue {
+        /// Where the secret is, in words.
+        target: String,
+        /// The secret's name.
+        secret: String,
+    },
+
+    /// GitHub answered 404 to a request for Codespaces or Agents secrets at a base URL
+    /// that is not github.com's. GitHub Enterprise Server has neither, so if the base
+    /// URL is one, those endpoints do not exist there. [`Error::api`] gives the answer,
+    /// and [`Error::is_not_found`] is true.
+    #[error(
+        "{context}: {error}. `{base_url}` is not github.com, and GitHub Enterprise Server has \
+         no {app} secrets: if it is a GitHub Enterprise Server, store them on github.com \
+         instead; otherwise, check the names"
+    )]
+    NotOnEnterpriseServer {
+        /// What was being done, and to which target.
+        context: Box<Context>,
+        /// Everything the server said (a 404).
+        error: Box<ApiError>,
+        /// Codespaces or Agents.
+        app: crate::github::App,
+        /// The client's base URL, without query.
+        base_url: String,
+    },
 }
 
 impl Error {
     /// The server's answer, if this error is one.
     pub fn api(&self) -> Option<&ApiError> {
         match self {
-            Error::Api { error, .. } => Some(error),
+            Error::Api { error, .. } | Error::NotOnEnterpriseServer { error, .. } => Some(error),
             _ => None,
         }
     }
@@ -258,6 +296,7 @@ impl Error {
             | Error::Timeout { context, .. }
             | Error::Redirect { context, .. }
             | Error::Decode { context, .. }
+            | Error::NotOnEnterpriseServer { context, .. }
             | Error::AppNotInstalled { context } => Some(context),
             _ => None,
         }
@@ -304,6 +343,7 @@ impl Error {
                 | Error::InvalidPrivateKey { .. }
                 | Error::UserScopeWithApp { .. }
                 | Error::AppInstallationUnknown { .. }
+                | Error::VisibilityNeedsValue { .. }
         )
     }
 
@@ -380,6 +420,8 @@ pub enum Operation {
     FindInstallation,
     /// Getting a GitHub App installation token.
     MintToken,
+    /// Listing the organization secrets a repository may use.
+    ListOrganizationSecrets,
 }
 
 impl fmt::Display for Operation {
@@ -400,6 +442,7 @@ impl fmt::Display for Operation {
             Operation::GetRepository => "look up the id",
             Operation::FindInstallation => "find the GitHub App's installation",
             Operation::MintToken => "get an installation token",
+            Operation::ListOrganizationSecrets => "list organization secrets visible",
         })
     }
 }

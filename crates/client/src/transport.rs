@@ -281,10 +281,14 @@ impl Transport {
         let mut body = request.body.as_ref();
         let mut redirects = 0;
         loop {
+            let mut headers = self.headers.clone();
+            for (name, value) in &request.headers {
+                headers.insert(*name, HeaderValue::from_static(value));
+            }
             let mut builder = self
                 .http
                 .request(method.clone(), url.clone())
-                .headers(self.headers.clone())
+                .headers(headers)
                 .header(ACCEPT, HeaderValue::from_static(self.accept()))
                 .timeout(self.timeout);
             if let Some(authorization) = authorization {
@@ -335,6 +339,9 @@ pub(crate) struct Request {
     body: Option<Body>,
     context: Context,
     idempotent: bool,
+    /// Headers of this request only, replacing those sent with every request (GitHub's
+    /// API version for endpoints documented under another one).
+    headers: Vec<(&'static str, &'static str)>,
 }
 
 /// A request body in one buffer that is wiped when the last handle on it is dropped.
@@ -405,7 +412,15 @@ impl Request {
             body: None,
             context,
             idempotent,
+            headers: Vec::new(),
         }
+    }
+
+    /// Sends header `name` with `value` instead of the value sent with every request.
+    /// `name` must be lower case, `value` a valid header value (both are constants).
+    pub(crate) fn header(mut self, name: &'static str, value: &'static str) -> Self {
+        self.headers.push((name, value));
+        self
     }
 
     /// Adds `body` serialized as JSON.
@@ -449,6 +464,7 @@ impl std::fmt::Debug for Request {
             )
             .field("context", &self.context)
             .field("idempotent", &self.idempotent)
+            .field("headers", &self.headers)
             .finish()
     }
 }

@@ -12,5 +12,7 @@ mod time;
 
 pub use coder::{CoderSecret, FakeCoder, FakeCoderBuilder};
 pub use error::Error;
-pub use github::{AppKey, FakeGitHub, FakeGitHubBuilder, Fault, PublishedKey, Scope, Stored};
+pub use github::{
+    AppKey, FakeGitHub, FakeGitHubBuilder, Fault, PublishedKey, Scope, Stored, StoredRegistry,
+};
 pub use log::LoggedRequest;

@@ -15,11 +15,22 @@ async fn call(
     path: &str,
     body: Option<Value>,
 ) -> reqwest::Response {
+    call_as(github, method, path, body, "2022-11-28").await
+}
+
+/// A request with GitHub's headers, API version `version`, and the fake's token.
+async fn call_as(
+    github: &FakeGitHub,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+    version: &str,
+) -> reqwest::Response {
     let mut request = reqwest::Client::new()
         .request(method, format!("{}{path}", github.url()))
         .bearer_auth(github.token())
         .header("accept", "application/vnd.github+json")
-        .header("x-github-api-version", "2022-11-28")
+        .header("x-github-api-version", version)
         .header("user-agent", "fake-tests");
     if let Some(body) = body {
         request = request
@@ -453,4 +464,182 @@ async fn a_numeric_key_id_is_published_as_a_number_and_taken_back_as_a_string() 
     let response = call(&github, Method::PUT, &path, Some(body)).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     assert_eq!(github.stored(&user, "NAME").unwrap().plaintext, b"v");
+}
+
+#[tokio::test]
+async fn agents_secrets_follow_their_own_version_and_org_put_rules() {
+    let github = FakeGitHub::builder()
+        .repository(7, "acme/web")
+        .start()
+        .await
+        .unwrap();
+    let org = Scope::org("agents", "acme");
+    let agents = sealpost_fakes::github::AGENTS_API_VERSION;
+    // Documented under 2026-03-10 only.
+    let old = call(&github, Method::GET, &format!("{org}/public-key"), None).await;
+    assert_eq!(old.status(), StatusCode::BAD_REQUEST);
+    let key = call_as(
+        &github,
+        Method::GET,
+        &format!("{org}/public-key"),
+        None,
+        agents,
+    )
+    .await;
+    assert_eq!(key.status(), StatusCode::OK);
+
+    // An organization PUT needs the value, its key_id and the visibility together.
+    let put = |body: Value| {
+        let github = &github;
+        let org = &org;
+        async move {
+            call_as(
+                github,
+                Method::PUT,
+                &format!("{org}/TOKEN"),
+                Some(body),
+                agents,
+            )
+            .await
+            .status()
+        }
+    };
+    assert_eq!(
+        put(json!({"visibility": "all"})).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        put(sealed_body(&github, &org, b"v")).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let mut body = sealed_body(&github, &org, b"agent value");
+    body["visibility"] = json!("selected");
+    body["selected_repository_ids"] = json!([7]);
+    assert_eq!(put(body).await, StatusCode::CREATED);
+    assert_eq!(
+        github.stored(&org, "TOKEN").unwrap().plaintext,
+        b"agent value"
+    );
+    // Even for an existing secret, a visibility alone is refused.
+    assert_eq!(
+        put(json!({"visibility": "all"})).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        github.stored(&org, "TOKEN").unwrap().visibility.as_deref(),
+        Some("selected")
+    );
+
+    // The repository sees it among the organization secrets that reach it.
+    let listed: Value = call_as(
+        &github,
+        Method::GET,
+        "/repos/acme/web/agents/organization-secrets",
+        None,
+        agents,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(listed["total_count"], 1);
+    assert_eq!(listed["secrets"][0]["name"], "TOKEN");
+    // A repository the fake does not know: 404; Dependabot has no such list.
+    for path in [
+        "/repos/acme/other/actions/organization-secrets",
+        "/repos/acme/web/dependabot/organization-secrets",
+    ] {
+        assert_eq!(
+            status(&github, Method::GET, path, None).await,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn private_registries_follow_the_documented_rules() {
+    let github = FakeGitHub::start().await.unwrap();
+    let scope = Scope::private_registries("acme");
+    let path = "/orgs/acme/private-registries";
+    let key: Value = call(&github, Method::GET, &format!("{path}/public-key"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(key["key_id"], github.public_key(&scope).key_id.as_str());
+
+    let body = |extra: Value| {
+        let mut body = sealed_body(&github, &scope, b"npm token");
+        body["registry_type"] = json!("npm_registry");
+        body["url"] = json!("https://npm.example");
+        body["visibility"] = json!("private");
+        for (key, value) in extra.as_object().unwrap() {
+            if value.is_null() {
+                body.as_object_mut().unwrap().remove(key);
+            } else {
+                body[key] = value.clone();
+            }
+        }
+        body
+    };
+    for (refused, why) in [
+        (json!({"registry_type": "npm"}), "unknown type"),
+        (json!({"url": null}), "no url"),
+        (json!({"visibility": null}), "no visibility"),
+        (
+            json!({"selected_repository_ids": [7]}),
+            "ids without selected",
+        ),
+        (json!({"encrypted_value": null, "key_id": null}), "no value"),
+        (json!({"auth_type": "oidc_azure"}), "oidc"),
+        (json!({"auth_type": "username_password"}), "no username"),
+        (json!({"name": "MINE"}), "GitHub names it"),
+    ] {
+        let status = status(&github, Method::POST, path, Some(body(refused))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{why}");
+    }
+    assert!(github.registry_names("acme").is_empty());
+
+    let created = call(&github, Method::POST, path, Some(body(json!({})))).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: Value = created.json().await.unwrap();
+    assert_eq!(created["name"], "NPM_REGISTRY_SECRET");
+    assert_eq!(created["auth_type"], "token");
+    let second: Value = call(&github, Method::POST, path, Some(body(json!({}))))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(second["name"], "NPM_REGISTRY_SECRET_2");
+    let stored = github.registry("acme", "NPM_REGISTRY_SECRET").unwrap();
+    assert_eq!(stored.plaintext, b"npm token");
+
+    let one = format!("{path}/NPM_REGISTRY_SECRET");
+    for refused in [
+        json!({"auth_type": "username_password"}),
+        json!({"encrypted_value": "AAAA"}),
+        json!({"selected_repository_ids": [7]}),
+    ] {
+        assert_eq!(
+            status(&github, Method::PATCH, &one, Some(refused)).await,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+    }
+    let patched = json!({"visibility": "selected", "selected_repository_ids": [7]});
+    assert_eq!(
+        status(&github, Method::PATCH, &one, Some(patched)).await,
+        StatusCode::NO_CONTENT
+    );
+    let stored = github.registry("acme", "NPM_REGISTRY_SECRET").unwrap();
+    assert_eq!(stored.repositories, Some(vec![7]));
+    assert_eq!(stored.plaintext, b"npm token");
+    assert_eq!(
+        status(&github, Method::DELETE, &one, None).await,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        status(&github, Method::GET, &one, None).await,
+        StatusCode::NOT_FOUND
+    );
 }

@@ -47,6 +47,8 @@ pub(crate) enum GithubTask {
     Delete(DeleteSettings),
     /// `access NAME`.
     Access(AccessSettings),
+    /// `registry ...`.
+    Registry(super::registry::RegistryTask),
 }
 
 /// Who may use a stored secret, as the flags ask (repositories not looked up yet).
@@ -118,6 +120,8 @@ pub(crate) struct ListSettings {
     pub(crate) scope: Scope,
     /// Lines or JSON.
     pub(crate) format: OutputFormat,
+    /// `--org-secrets`: the organization secrets a repository may use.
+    pub(crate) org_secrets: bool,
 }
 
 /// `github delete NAME`.
@@ -157,12 +161,16 @@ impl GithubSettings {
             GithubCommand::List(list) => GithubTask::List(ListSettings {
                 scope: scope(&list.scope, &list.place)?,
                 format: OutputFormat::from_json_flag(list.json),
+                org_secrets: list.org_secrets,
             }),
             GithubCommand::Delete(delete) => GithubTask::Delete(DeleteSettings {
                 scope: scope(&delete.scope, &delete.place)?,
                 name: SecretName::new(delete.name)?,
             }),
             GithubCommand::Access(access) => GithubTask::Access(access_settings(access)?),
+            GithubCommand::Registry(command) => {
+                GithubTask::Registry(super::registry::RegistryTask::resolve(command)?)
+            }
         };
         let flags = AppFlags {
             app_id: args.app_id,
@@ -304,7 +312,7 @@ fn access_settings(args: GithubAccessArgs) -> Result<AccessSettings, Error> {
 
 /// A comma-separated list of repositories: numeric ids or `OWNER/NAME`, blanks around
 /// each ignored.
-fn repositories(flag: &'static str, texts: &[String]) -> Result<Vec<Repo>, Error> {
+pub(super) fn repositories(flag: &'static str, texts: &[String]) -> Result<Vec<Repo>, Error> {
     texts
         .iter()
         .map(|text| {
@@ -322,6 +330,7 @@ fn app_of(app: AppArg) -> App {
         AppArg::Actions => App::Actions,
         AppArg::Codespaces => App::Codespaces,
         AppArg::Dependabot => App::Dependabot,
+        AppArg::Agents => App::Agents,
     }
 }
 

@@ -5,6 +5,7 @@
 mod coder;
 mod credentials;
 mod github;
+mod registry;
 
 use std::time::Duration;
 
@@ -22,6 +23,7 @@ pub(crate) use self::github::{
     AccessChange, AccessRequest, AccessSettings, DeleteSettings, GithubConnection, GithubSettings,
     GithubTask, ListSettings, SetManySettings, SetSettings,
 };
+pub(crate) use self::registry::{RegistrySetSettings, RegistryTask};
 use crate::cli::{self, Cli, Command};
 use crate::error::{Error, Origin};
 

@@ -107,3 +107,18 @@ fn no_command_is_a_usage_error() {
             .contains("Usage: sealpost <COMMAND>")
     );
 }
+
+#[test]
+fn github_registry_set_help() {
+    insta::assert_snapshot!(help(&["github", "registry", "set", "--help"]));
+}
+
+#[test]
+fn github_registry_list_help() {
+    insta::assert_snapshot!(help(&["github", "registry", "list", "--help"]));
+}
+
+#[test]
+fn github_registry_delete_help() {
+    insta::assert_snapshot!(help(&["github", "registry", "delete", "--help"]));
+}

@@ -12,6 +12,7 @@ mod help;
 mod keygen;
 mod libsodium;
 mod open;
+mod scopes;
 mod seal;
 #[cfg(unix)]
 mod terminal;

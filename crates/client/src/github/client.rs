@@ -22,6 +22,11 @@ pub const DEFAULT_BASE_URL: &str = "https://api.github.com";
 /// The REST API version this client speaks (`X-GitHub-Api-Version`).
 pub const API_VERSION: &str = "2022-11-28";
 
+/// The REST API version GitHub documents the Agents secrets endpoints under
+/// (`/orgs/{org}/agents/secrets...`, `/repos/{owner}/{repo}/agents/...`); the client
+/// sends it instead of [`API_VERSION`] on those requests.
+pub const AGENTS_API_VERSION: &str = "2026-03-10";
+
 /// A client of GitHub's secrets API: cheap to clone (clones share connections and the
 /// cache of public keys), usable from many tasks at once.
 ///
@@ -97,6 +102,12 @@ impl Client {
 
     pub(crate) fn keys(&self) -> &KeyCache {
         &self.inner.keys
+    }
+
+    /// Whether the base URL is github.com's API (`https://api.github.com`), rather
+    /// than GitHub Enterprise Server's or a test server's.
+    pub(crate) fn is_github_com(&self) -> bool {
+        self.inner.transport.base().host_str() == Some("api.github.com")
     }
 }
 

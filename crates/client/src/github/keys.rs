@@ -49,11 +49,25 @@ impl CachedKey {
 
 type Slot = Arc<tokio::sync::Mutex<Option<Arc<CachedKey>>>>;
 
+/// What a public key is published for: a scope of secrets, or an organization's
+/// Dependabot private registries (`/orgs/{org}/private-registries/public-key`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum KeyScope {
+    Secrets(Scope),
+    PrivateRegistries(String),
+}
+
+impl From<&Scope> for KeyScope {
+    fn from(scope: &Scope) -> Self {
+        KeyScope::Secrets(scope.clone())
+    }
+}
+
 /// One slot per scope; a slot's lock is held while its key is fetched, so concurrent
 /// requests for one scope fetch once.
 #[derive(Default)]
 pub(crate) struct KeyCache {
-    slots: Mutex<HashMap<Scope, Slot>>,
+    slots: Mutex<HashMap<KeyScope, Slot>>,
 }
 
 impl fmt::Debug for KeyCache {
@@ -68,19 +82,23 @@ impl fmt::Debug for KeyCache {
 }
 
 impl KeyCache {
-    fn slot(&self, scope: &Scope) -> Slot {
+    fn slot(&self, scope: KeyScope) -> Slot {
         // A panic while the map was locked cannot leave it half-changed: every
         // change is one `insert`.
         let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
-        Arc::clone(slots.entry(scope.clone()).or_default())
+        Arc::clone(slots.entry(scope).or_default())
     }
 
     /// The cached key of `scope`, or the one `fetch` gives (then cached).
-    pub(crate) async fn get<F>(&self, scope: &Scope, fetch: F) -> Result<Arc<CachedKey>, Error>
+    pub(crate) async fn get<F>(
+        &self,
+        scope: impl Into<KeyScope>,
+        fetch: F,
+    ) -> Result<Arc<CachedKey>, Error>
     where
         F: Future<Output = Result<SecretsPublicKey, Error>>,
     {
-        let slot = self.slot(scope);
+        let slot = self.slot(scope.into());
         let mut cached = slot.lock().await;
         if let Some(key) = cached.as_ref() {
             return Ok(Arc::clone(key));
@@ -95,14 +113,14 @@ impl KeyCache {
     /// gives (then cached, even if it is the same key).
     pub(crate) async fn refresh<F>(
         &self,
-        scope: &Scope,
+        scope: impl Into<KeyScope>,
         stale_key_id: &str,
         fetch: F,
     ) -> Result<Arc<CachedKey>, Error>
     where
         F: Future<Output = Result<SecretsPublicKey, Error>>,
     {
-        let slot = self.slot(scope);
+        let slot = self.slot(scope.into());
         let mut cached = slot.lock().await;
         if let Some(key) = cached.as_ref()
             && key.public.key_id != stale_key_id

@@ -1,5 +1,6 @@
 //! GitHub's secrets: the authenticated user's Codespaces secrets, organization and
-//! repository secrets of Actions, Codespaces and Dependabot, and environment secrets.
+//! repository secrets of Actions, Codespaces, Dependabot and Agents (Copilot coding
+//! agent), and environment secrets.
 //!
 //! # Storing a secret
 //!
@@ -75,6 +76,12 @@
 //! and sends once more, otherwise the 422 is returned. Values given with `with_sealed`
 //! are sent as they are. [`Client::forget_public_keys`] empties the cache.
 //!
+//! # Dependabot private registries
+//!
+//! [`Client::private_registries`] creates, updates, lists, reads and deletes an
+//! organization's Dependabot private registry configurations, whose token or password
+//! is sealed to the organization's registries key; see [`PrivateRegistries`].
+//!
 //! # Retries and redirects
 //!
 //! See [`crate::retry`]. Redirects are followed only to the same origin, so the token
@@ -86,6 +93,7 @@ mod lookup;
 mod name;
 mod ops;
 mod pagination;
+mod private_registry;
 mod put;
 mod registry;
 pub(crate) mod response;
@@ -96,10 +104,15 @@ mod value;
 mod wire;
 
 pub use client::{
-    API_VERSION, Client, ClientBuilder, DEFAULT_BASE_URL, NoToken, WithApp, WithToken,
+    AGENTS_API_VERSION, API_VERSION, Client, ClientBuilder, DEFAULT_BASE_URL, NoToken, WithApp,
+    WithToken,
 };
 pub use keys::SecretsPublicKey;
 pub use name::{IntoSecretName, MAX_VALUE_BYTES, SecretName};
+pub use private_registry::{
+    CreateRegistry, PrivateRegistries, PrivateRegistry, RegistryAuth, RegistryAuthType,
+    RegistryType, UpdateRegistry,
+};
 pub use put::{PutSecret, target};
 pub use registry::{RegistryCredentials, RegistryTarget, registry_secret_names};
 pub use scope::Scope;

@@ -7,18 +7,18 @@ use sealpost_seal::PublicKey;
 use secrecy::ExposeSecret as _;
 use url::Url;
 
-use super::client::Client;
+use super::client::{AGENTS_API_VERSION, Client};
 use super::keys::{CachedKey, SecretsPublicKey};
 use super::name::SecretName;
-use super::pagination::all_pages;
+use super::pagination::{API_VERSION_HEADER, all_pages};
 use super::scope::Scope;
 use super::secrets::{Access, CurrentAccess, Stored, check_access_fits};
-use super::types::{Repo, RepositoryId, Visibility, VisibilityKind};
+use super::types::{App, Repo, RepositoryId, Visibility, VisibilityKind};
 use super::value::Payload;
 use super::wire::{
     PublicKeyWire, PutBody, RepositoriesPage, Repository, RepositoryIdsBody, Secret, SecretsPage,
 };
-use crate::transport::{Request, Response};
+use crate::transport::{Request, Response, without_query};
 use crate::{Context, Error, Operation, PutOutcome, Service};
 
 /// Who may use a secret, as one `PUT` sends it.
@@ -48,9 +48,10 @@ fn context(operation: Operation, scope: &Scope) -> Context {
 }
 
 impl Client {
-    /// The URL of `scope`'s secrets, followed by `tail`. A repository scope given by
-    /// id is looked up by name first: GitHub documents its secrets paths by name only.
-    async fn scope_url(&self, scope: &Scope, tail: &[&str]) -> Result<Url, Error> {
+    /// The path segments of `scope`'s secrets, up to and including `secrets`. A
+    /// repository scope given by id is looked up by name first: GitHub documents its
+    /// secrets paths by name only.
+    async fn scope_segments(&self, scope: &Scope) -> Result<Vec<String>, Error> {
         scope.check()?;
         let named = match scope {
             Scope::Repository {
@@ -72,7 +73,12 @@ impl Client {
             }
             _ => None,
         };
-        let segments = scope.segments(named.as_ref().map(|(o, n)| (o.as_str(), n.as_str())));
+        Ok(scope.segments(named.as_ref().map(|(o, n)| (o.as_str(), n.as_str()))))
+    }
+
+    /// The URL of `scope`'s secrets, followed by `tail`.
+    async fn scope_url(&self, scope: &Scope, tail: &[&str]) -> Result<Url, Error> {
+        let segments = self.scope_segments(scope).await?;
         let all: Vec<&str> = segments
             .iter()
             .map(String::as_str)
@@ -81,26 +87,52 @@ impl Client {
         self.transport().url(&all)
     }
 
+    /// A request about `scope`'s secrets, in the API version GitHub documents them
+    /// under.
+    fn request(method: Method, url: Url, context: Context, scope: &Scope) -> Request {
+        let request = Request::new(method, url, context);
+        match api_version(scope) {
+            Some(version) => request.header(API_VERSION_HEADER, version),
+            None => request,
+        }
+    }
+
+    /// `result`, with a 404 about Codespaces or Agents secrets from a server that is
+    /// not github.com explained: GitHub Enterprise Server has neither.
+    fn explained<T>(&self, scope: &Scope, result: Result<T, Error>) -> Result<T, Error> {
+        let app = scope.app();
+        match result {
+            Err(Error::Api { context, error })
+                if error.status == 404 && !app.on_enterprise_server() && !self.is_github_com() =>
+            {
+                Err(Error::NotOnEnterpriseServer {
+                    context,
+                    error,
+                    app,
+                    base_url: without_query(self.transport().base()),
+                })
+            }
+            other => other,
+        }
+    }
+
+    /// Sends `request` about `scope`'s secrets.
+    async fn send_about(&self, scope: &Scope, request: &Request) -> Result<Response, Error> {
+        let result = self.transport().send(request).await;
+        self.explained(scope, result)
+    }
+
     /// Fetches `scope`'s public key from GitHub, bypassing the cache.
     pub(crate) async fn fetch_public_key(&self, scope: &Scope) -> Result<SecretsPublicKey, Error> {
         let url = self.scope_url(scope, &["public-key"]).await?;
-        let request = Request::new(Method::GET, url, context(Operation::GetPublicKey, scope));
-        let response = self.transport().send(&request).await?;
-        let wire: PublicKeyWire = response.json(request.context())?;
-        if wire.key_id.trim().is_empty() {
-            return Err(Error::Decode {
-                context: Box::new(request.context().clone()),
-                problem: "the public key has an empty `key_id`".to_owned(),
-            });
-        }
-        let key = PublicKey::from_base64(&wire.key).map_err(|source| Error::InvalidPublicKey {
-            context: Box::new(request.context().clone()),
-            source,
-        })?;
-        Ok(SecretsPublicKey {
-            key_id: wire.key_id,
-            key,
-        })
+        let request = Self::request(
+            Method::GET,
+            url,
+            context(Operation::GetPublicKey, scope),
+            scope,
+        );
+        let response = self.send_about(scope, &request).await?;
+        public_key_from(&response, request.context())
     }
 
     /// `scope`'s public key, from the cache or fetched.
@@ -198,8 +230,15 @@ impl Client {
     ) -> Result<(), Error> {
         let url = self.scope_url(scope, &[name.as_str()]).await?;
         let context = context(Operation::UpdateAccess, scope).with_secret(name.as_str());
-        self.send_put(&url, &context, None, None, PutAccess::Org(visibility))
-            .await?;
+        self.send_put(
+            scope,
+            &url,
+            &context,
+            None,
+            None,
+            PutAccess::Org(visibility),
+        )
+        .await?;
         Ok(())
     }
 
@@ -219,8 +258,15 @@ impl Client {
                 key_id,
                 encrypted_value,
             } => {
-                self.send_put(&url, &context, Some(encrypted_value), Some(key_id), access)
-                    .await
+                self.send_put(
+                    scope,
+                    &url,
+                    &context,
+                    Some(encrypted_value),
+                    Some(key_id),
+                    access,
+                )
+                .await
             }
             Payload::Plain(value) => {
                 let plaintext = value.expose_secret().as_bytes();
@@ -228,6 +274,7 @@ impl Client {
                 let sealed = key.recipient.seal_base64(plaintext);
                 let first = self
                     .send_put(
+                        scope,
                         &url,
                         &context,
                         Some(&sealed),
@@ -252,6 +299,7 @@ impl Client {
                         }
                         let sealed = fresh.recipient.seal_base64(plaintext);
                         self.send_put(
+                            scope,
                             &url,
                             &context,
                             Some(&sealed),
@@ -268,6 +316,7 @@ impl Client {
 
     async fn send_put(
         &self,
+        scope: &Scope,
         url: &Url,
         context: &Context,
         encrypted_value: Option<&str>,
@@ -287,8 +336,9 @@ impl Client {
             }
             PutAccess::User(repositories) => body.selected_repository_ids = Some(repositories),
         }
-        let request = Request::new(Method::PUT, url.clone(), context.clone()).json(&body)?;
-        let response = self.transport().send(&request).await?;
+        let request =
+            Self::request(Method::PUT, url.clone(), context.clone(), scope).json(&body)?;
+        let response = self.send_about(scope, &request).await?;
         Ok(outcome(&response))
     }
 
@@ -299,12 +349,13 @@ impl Client {
         name: &SecretName,
     ) -> Result<Secret, Error> {
         let url = self.scope_url(scope, &[name.as_str()]).await?;
-        let request = Request::new(
+        let request = Self::request(
             Method::GET,
             url,
             context(Operation::Get, scope).with_secret(name.as_str()),
+            scope,
         );
-        let response = self.transport().send(&request).await?;
+        let response = self.send_about(scope, &request).await?;
         response.json(request.context())
     }
 
@@ -312,10 +363,15 @@ impl Client {
     pub(crate) async fn list_secrets(&self, scope: &Scope) -> Result<Vec<Secret>, Error> {
         let url = self.scope_url(scope, &[]).await?;
         let context = context(Operation::List, scope);
-        all_pages(self.transport(), url, &context, |page: SecretsPage| {
-            page.secrets
-        })
-        .await
+        let listed = all_pages(
+            self.transport(),
+            url,
+            &context,
+            api_version(scope),
+            |page: SecretsPage| page.secrets,
+        )
+        .await;
+        self.explained(scope, listed)
     }
 
     /// Deletes secret `name` of `scope`.
@@ -325,12 +381,13 @@ impl Client {
         name: &SecretName,
     ) -> Result<(), Error> {
         let url = self.scope_url(scope, &[name.as_str()]).await?;
-        let request = Request::new(
+        let request = Self::request(
             Method::DELETE,
             url,
             context(Operation::Delete, scope).with_secret(name.as_str()),
+            scope,
         );
-        self.transport().send(&request).await?;
+        self.send_about(scope, &request).await?;
         Ok(())
     }
 
@@ -344,10 +401,15 @@ impl Client {
             .scope_url(scope, &[name.as_str(), "repositories"])
             .await?;
         let context = context(Operation::ListRepositories, scope).with_secret(name.as_str());
-        all_pages(self.transport(), url, &context, |page: RepositoriesPage| {
-            page.repositories
-        })
-        .await
+        let listed = all_pages(
+            self.transport(),
+            url,
+            &context,
+            api_version(scope),
+            |page: RepositoriesPage| page.repositories,
+        )
+        .await;
+        self.explained(scope, listed)
     }
 
     /// Replaces the repositories secret `name` of `scope` is shared with.
@@ -364,8 +426,8 @@ impl Client {
         let body = RepositoryIdsBody {
             selected_repository_ids: repositories,
         };
-        let request = Request::new(Method::PUT, url, context).json(&body)?;
-        self.transport().send(&request).await?;
+        let request = Self::request(Method::PUT, url, context, scope).json(&body)?;
+        self.send_about(scope, &request).await?;
         Ok(())
     }
 
@@ -387,21 +449,120 @@ impl Client {
         } else {
             (Method::DELETE, Operation::RemoveRepository)
         };
-        let request = Request::new(
+        let request = Self::request(
             method,
             url,
             context(operation, scope).with_secret(name.as_str()),
+            scope,
         );
-        self.transport().send(&request).await?;
+        self.send_about(scope, &request).await?;
         Ok(())
     }
 }
 
+impl Client {
+    /// The organization secrets repository scope `scope` may use
+    /// (`GET /repos/{owner}/{repo}/{app}/organization-secrets`), all pages.
+    pub(crate) async fn visible_org_secrets(&self, scope: &Scope) -> Result<Vec<Secret>, Error> {
+        let mut segments = self.scope_segments(scope).await?;
+        segments.pop();
+        segments.push("organization-secrets".to_owned());
+        let all: Vec<&str> = segments.iter().map(String::as_str).collect();
+        let url = self.transport().url(&all)?;
+        let context = context(Operation::ListOrganizationSecrets, scope);
+        let listed = all_pages(
+            self.transport(),
+            url,
+            &context,
+            api_version(scope),
+            |page: SecretsPage| page.secrets,
+        )
+        .await;
+        self.explained(scope, listed)
+    }
+}
+
+/// The public key of a `.../public-key` answer, validated: a `key_id`, and 32 bytes
+/// of base64 that are not a low-order point.
+pub(crate) fn public_key_from(
+    response: &Response,
+    context: &Context,
+) -> Result<SecretsPublicKey, Error> {
+    let wire: PublicKeyWire = response.json(context)?;
+    if wire.key_id.trim().is_empty() {
+        return Err(Error::Decode {
+            context: Box::new(context.clone()),
+            problem: "the public key has an empty `key_id`".to_owned(),
+        });
+    }
+    let key = PublicKey::from_base64(&wire.key).map_err(|source| Error::InvalidPublicKey {
+        context: Box::new(context.clone()),
+        source,
+    })?;
+    Ok(SecretsPublicKey {
+        key_id: wire.key_id,
+        key,
+    })
+}
+
+/// The API version GitHub documents `scope`'s endpoints under, when it is not the
+/// client's [`API_VERSION`](super::API_VERSION): Agents secrets.
+fn api_version(scope: &Scope) -> Option<&'static str> {
+    (scope.app() == App::Agents).then_some(AGENTS_API_VERSION)
+}
+
 /// 201 means the secret was created; GitHub answers 204 for an update.
-fn outcome(response: &Response) -> PutOutcome {
+pub(crate) fn outcome(response: &Response) -> PutOutcome {
     if response.status == StatusCode::CREATED {
         PutOutcome::Created
     } else {
         PutOutcome::Updated
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ApiError;
+
+    fn not_found(scope: &Scope) -> Result<(), Error> {
+        Err(Error::Api {
+            context: Box::new(context(Operation::List, scope)),
+            error: Box::new(ApiError::new(404, "Not Found")),
+        })
+    }
+
+    #[test]
+    fn only_servers_other_than_github_com_explain_404s_of_codespaces_and_agents() {
+        let client = |url: &str| Client::builder().token("t").base_url(url).build().unwrap();
+        let dotcom = client("https://api.github.com");
+        let ghes = client("https://ghe.example.com/api/v3");
+        let agents = Scope::org(App::Agents, "acme");
+        let actions = Scope::org(App::Actions, "acme");
+        assert!(matches!(
+            dotcom.explained(&agents, not_found(&agents)),
+            Err(Error::Api { .. })
+        ));
+        assert!(matches!(
+            ghes.explained(&Scope::User, not_found(&Scope::User)),
+            Err(Error::NotOnEnterpriseServer {
+                app: App::Codespaces,
+                ref base_url,
+                ..
+            }) if base_url == "https://ghe.example.com/api/v3"
+        ));
+        assert!(matches!(
+            ghes.explained(&actions, not_found(&actions)),
+            Err(Error::Api { .. })
+        ));
+        // Other statuses are left alone.
+        let forbidden: Result<(), Error> = Err(Error::Api {
+            context: Box::new(context(Operation::List, &agents)),
+            error: Box::new(ApiError::new(403, "Forbidden")),
+        });
+        assert!(matches!(
+            ghes.explained(&agents, forbidden),
+            Err(Error::Api { .. })
+        ));
     }
 }

@@ -28,7 +28,7 @@ pub enum Scope {
     User,
     /// An organization's secrets of one app (`/orgs/{org}/{app}/secrets`).
     Org {
-        /// Actions, Codespaces or Dependabot.
+        /// Actions, Codespaces, Dependabot or Agents.
         app: App,
         /// The organization's login.
         org: String,
@@ -36,7 +36,7 @@ pub enum Scope {
     /// A repository's secrets of one app (`/repos/{owner}/{repo}/{app}/secrets`). A
     /// repository given by id is looked up by name first (`GET /repositories/{id}`).
     Repository {
-        /// Actions, Codespaces or Dependabot.
+        /// Actions, Codespaces, Dependabot or Agents.
         app: App,
         /// The repository.
         repo: Repo,

@@ -274,6 +274,29 @@ impl Secrets {
             .await
     }
 
+    /// The organization secrets this repository may use, for auditing which reach
+    /// it (`GET /repos/{owner}/{repo}/{app}/organization-secrets`, all pages): for
+    /// repository scopes of Actions and Agents.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before any request for another scope; the network
+    /// errors of [`Error`].
+    pub async fn organization_secrets(&self) -> Result<Vec<Secret>, Error> {
+        match &self.scope {
+            Scope::Repository { app, .. } if app.lists_organization_secrets() => {
+                self.client.visible_org_secrets(&self.scope).await
+            }
+            other => Err(Error::InvalidInput {
+                what: "scope",
+                problem: format!(
+                    "{other} cannot list the organization secrets it may use; only \
+                     repositories can, for Actions and Agents secrets"
+                ),
+            }),
+        }
+    }
+
     /// Secret `name`, which must exist, for changes that send no value: who may use
     /// it.
     ///
@@ -372,13 +395,25 @@ impl ExistingSecret<'_> {
     /// Changes an organization secret's visibility (and, for `selected`, its
     /// repositories) without sending its value.
     ///
+    /// Not for Agents organization secrets: GitHub requires their value, `key_id`
+    /// and visibility in every `PUT`, so their visibility changes only with the value
+    /// ([`Secrets::with_access`] and [`Secrets::put`]). Their repositories, when the
+    /// visibility is `selected`, change alone ([`ExistingSecret::set_repositories`]).
+    ///
     /// # Errors
     ///
-    /// [`Error::InvalidInput`] for a scope other than an organization's; the
-    /// network errors of [`Error`].
+    /// [`Error::InvalidInput`] for a scope other than an organization's and
+    /// [`Error::VisibilityNeedsValue`] for an Agents organization secret, before any
+    /// request; the network errors of [`Error`].
     pub async fn set_visibility(&self, visibility: Visibility) -> Result<(), Error> {
         let scope = &self.secrets.scope;
         self.require("visibility", scope.has_visibility(), "organization secrets")?;
+        if scope.app() == App::Agents {
+            return Err(Error::VisibilityNeedsValue {
+                target: scope.to_string(),
+                secret: self.name.as_str().to_owned(),
+            });
+        }
         self.secrets
             .client
             .put_access(scope, &self.name, &visibility)

@@ -19,16 +19,37 @@ pub enum App {
     Codespaces,
     /// Dependabot: the secret authenticates to private registries.
     Dependabot,
+    /// Copilot coding agent (`agents`): the agent's environment reads the secret.
+    /// Organization and repository secrets only, on github.com only (GitHub
+    /// Enterprise Server has none). GitHub documents these endpoints under API version
+    /// [`AGENTS_API_VERSION`](super::AGENTS_API_VERSION), which the client sends for
+    /// them. An organization secret's visibility changes only with its value: see
+    /// [`ExistingSecret::set_visibility`](super::ExistingSecret::set_visibility).
+    Agents,
 }
 
 impl App {
-    /// The app as it appears in API paths: `actions`, `codespaces`, `dependabot`.
+    /// The app as it appears in API paths: `actions`, `codespaces`, `dependabot`,
+    /// `agents`.
     pub fn as_str(self) -> &'static str {
         match self {
             App::Actions => "actions",
             App::Codespaces => "codespaces",
             App::Dependabot => "dependabot",
+            App::Agents => "agents",
         }
+    }
+
+    /// Whether GitHub Enterprise Server has this app's secrets: Codespaces and Agents
+    /// secrets exist only on github.com.
+    pub fn on_enterprise_server(self) -> bool {
+        !matches!(self, App::Codespaces | App::Agents)
+    }
+
+    /// Whether a repository can list the organization secrets of this app it may use
+    /// (`GET /repos/{owner}/{repo}/{app}/organization-secrets`): Actions and Agents.
+    pub fn lists_organization_secrets(self) -> bool {
+        matches!(self, App::Actions | App::Agents)
     }
 }
 

@@ -11,5 +11,6 @@ mod e2e;
 mod endpoints;
 mod faults;
 mod hints;
+mod scopes;
 #[path = "../support/mod.rs"]
 mod support;

@@ -4,8 +4,8 @@
 //! # What it serves
 //!
 //! Under every scope ([`Scope`]: the user's Codespaces secrets, an organization's or a
-//! repository's secrets of `actions`, `codespaces` or `dependabot`, an environment's
-//! secrets by `owner/repo` or by repository id):
+//! repository's secrets of `actions`, `codespaces`, `dependabot` or `agents`, an
+//! environment's secrets by `owner/repo` or by repository id):
 //!
 //! | request | answer |
 //! |---|---|
@@ -18,11 +18,14 @@
 //! | `PUT .../secrets/{name}/repositories` | replaces the list: 204 (409 as above) |
 //! | `PUT`/`DELETE .../secrets/{name}/repositories/{id}` | adds / removes one: 204 (409 as above) |
 //! | `GET /repos/{owner}/{repo}` | a repository given to [`FakeGitHubBuilder::repository`], or 404 |
+//! | `/orgs/{org}/private-registries[/public-key, /{name}]` | Dependabot private registries: `POST`, `PATCH`, `GET`, `DELETE`, with values sealed to a key of their own ([`Scope::private_registries`]); the rules are in the `registries` module's source |
+//! | `GET /repos/{owner}/{repo}/{app}/organization-secrets` | `actions` and `agents`: the secrets of organization `{owner}` the repository may use (visibility `all`, `private` since every repository of the fake is private, or `selected` with the repository's id), paginated; 404 for a repository not given to [`FakeGitHubBuilder::repository`] |
 //!
 //! Every request must carry `Authorization: Bearer {token}` (401 otherwise), a
 //! `User-Agent` (403), `Accept: application/vnd.github+json` and
-//! `X-GitHub-Api-Version: 2022-11-28` (400: stricter than GitHub, to catch clients
-//! that forget them). Other paths answer 404.
+//! `X-GitHub-Api-Version: 2022-11-28`, or `2026-03-10` ([`AGENTS_API_VERSION`]) for the
+//! Agents endpoints, which GitHub documents only under that version (400: stricter
+//! than GitHub, to catch clients that forget them). Other paths answer 404.
 //!
 //! # What a `PUT` must hold
 //!
@@ -30,7 +33,9 @@
 //! and a JSON body without unknown fields. Repository and environment secrets need
 //! `encrypted_value` and `key_id`; user secrets need `key_id` (a value or
 //! `selected_repository_ids`, or both); organization secrets need `visibility`, and
-//! `selected_repository_ids` only with `selected`. The `key_id` must be the scope's
+//! `selected_repository_ids` only with `selected`; Agents organization secrets need
+//! `encrypted_value`, `key_id` and `visibility` together (GitHub's schema requires all
+//! three, so their visibility never changes without a value). The `key_id` must be the scope's
 //! current one, and `encrypted_value` must be base64 of a sealed box that libsodium
 //! opens with the scope's secret key, to at most 48 KB. Anything else is a 422 with a
 //! message saying what was wrong, and nothing is stored.
@@ -58,6 +63,7 @@
 //! the client did about it.
 
 mod app;
+mod registries;
 mod routes;
 mod scope;
 mod state;
@@ -67,6 +73,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 pub use app::{AppKey, MAX_JWT_LIFETIME_SECS};
+pub use registries::{REGISTRY_TYPES, StoredRegistry};
 pub use scope::{APPS, Scope};
 pub use types::{Fault, PublishedKey, Stored};
 
@@ -83,6 +90,11 @@ pub const DEFAULT_TOKEN: &str = "ghp_sealpostFake0123456789abcdefghijklmn";
 
 /// The API version the fake requires in `X-GitHub-Api-Version`.
 pub const API_VERSION: &str = "2022-11-28";
+
+/// The API version GitHub documents the Agents secrets endpoints under; the fake
+/// requires it on every `/orgs/{org}/agents/...` and `/repos/{owner}/{repo}/agents/...`
+/// request (and [`API_VERSION`] on the others).
+pub const AGENTS_API_VERSION: &str = "2026-03-10";
 
 /// The largest plaintext the fake stores, as GitHub: 48 KB.
 pub const MAX_VALUE_BYTES: usize = 48 * 1024;
@@ -173,6 +185,24 @@ impl FakeGitHub {
         let inner = self.shared.lock();
         let secret = inner.scopes.get(scope)?.secrets.get(name)?;
         Some(secret.stored.clone())
+    }
+
+    /// Dependabot private registry `name` of organization `org` as stored, with its
+    /// decrypted plaintext.
+    pub fn registry(&self, org: &str, name: &str) -> Option<StoredRegistry> {
+        let inner = self.shared.lock();
+        let entry = inner.registries.get(org)?.get(name)?;
+        Some(entry.stored.clone())
+    }
+
+    /// The names of organization `org`'s Dependabot private registries, sorted.
+    pub fn registry_names(&self, org: &str) -> Vec<String> {
+        let inner = self.shared.lock();
+        inner
+            .registries
+            .get(org)
+            .map(|all| all.keys().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// The names of the secrets of `scope`, sorted.

@@ -13,11 +13,11 @@ use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::app;
-use super::scope::{Route, Scope, Tail, route};
+use super::scope::{Route, Scope, Tail, encode, route};
 use super::state::{Config, Inner, Shared, StoredSecret};
 use super::types::{Fault, Stored, When};
-use super::{API_VERSION, MAX_VALUE_BYTES};
+use super::{AGENTS_API_VERSION, API_VERSION, MAX_VALUE_BYTES};
+use super::{app, registries};
 use crate::log::LoggedRequest;
 use crate::page::{Page, json_response};
 use crate::sodium::Keypair;
@@ -71,7 +71,7 @@ fn answer(
     installation: &mut Option<u64>,
 ) -> Response {
     if let Some(app_route) = app::route(request.uri.path()) {
-        let answered = check_headers(request.headers).and_then(|()| {
+        let answered = check_headers(request.headers, API_VERSION).and_then(|()| {
             app::answer(
                 config.app.as_ref(),
                 &mut inner.app,
@@ -84,14 +84,30 @@ fn answer(
         return answered.unwrap_or_else(IntoResponse::into_response);
     }
     let route = route(request.uri.path());
+    let version = match &route {
+        Some(Route::Secrets { scope, .. }) if scope.app() == "agents" => AGENTS_API_VERSION,
+        Some(Route::OrganizationSecrets { app, .. }) if app == "agents" => AGENTS_API_VERSION,
+        _ => API_VERSION,
+    };
     let answered = require_authorization(request.headers).and_then(|()| {
         let used = check_credentials(config, inner, request.headers, route.as_ref())?;
-        check_headers(request.headers)?;
+        check_headers(request.headers, version)?;
         *installation = used;
         let base = base_url(request.headers);
         match (request.method, route) {
             (&Method::GET, Some(Route::Repository { owner, repo })) => {
                 repository(config, &format!("{owner}/{repo}"))
+            }
+            (method, Some(Route::Registries { org, tail })) => registries::answer(
+                config,
+                inner,
+                (method, &org, tail),
+                (&base, request.uri.query()),
+                request.body,
+            ),
+            (&Method::GET, Some(Route::OrganizationSecrets { app, owner, repo })) => {
+                let query = request.uri.query();
+                organization_secrets(config, inner, (&app, &owner, &repo), &base, query)
             }
             (method, Some(Route::Secrets { scope, tail })) => {
                 let at = At {
@@ -111,7 +127,7 @@ fn answer(
 /// An answer that refuses a request: a status and GitHub's
 /// `{message, documentation_url}`.
 #[derive(Debug)]
-struct Refusal {
+pub(crate) struct Refusal {
     status: StatusCode,
     message: String,
 }
@@ -124,11 +140,11 @@ impl Refusal {
         }
     }
 
-    fn unprocessable(message: impl Into<String>) -> Self {
+    pub(crate) fn unprocessable(message: impl Into<String>) -> Self {
         Refusal::new(StatusCode::UNPROCESSABLE_ENTITY, message)
     }
 
-    fn not_found() -> Self {
+    pub(crate) fn not_found() -> Self {
         Refusal::new(StatusCode::NOT_FOUND, "Not Found")
     }
 
@@ -263,7 +279,11 @@ fn check_credentials(
     }
     let owner = match route {
         Some(Route::Secrets { scope, .. }) => scope.owner(&config.repositories),
-        Some(Route::Repository { owner, .. }) => app::Owner::Account(owner),
+        Some(
+            Route::Repository { owner, .. }
+            | Route::OrganizationSecrets { owner, .. }
+            | Route::Registries { org: owner, .. },
+        ) => app::Owner::Account(owner),
         None => app::Owner::Nothing,
     };
     match app::check_token(config.app.as_ref(), &mut inner.app, token, owner) {
@@ -293,7 +313,7 @@ fn require_authorization(headers: &HeaderMap) -> Result<(), Refusal> {
 /// Checks the headers GitHub asks for; the fake is stricter than GitHub (which only
 /// recommends `Accept` and the API version) so that a client that forgets them is
 /// caught. The credentials are checked after.
-fn check_headers(headers: &HeaderMap) -> Result<(), Refusal> {
+fn check_headers(headers: &HeaderMap, version: &str) -> Result<(), Refusal> {
     let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
     require_authorization(headers)?;
     if header("user-agent").is_none_or(str::is_empty) {
@@ -314,10 +334,10 @@ fn check_headers(headers: &HeaderMap) -> Result<(), Refusal> {
             "this fake GitHub requires `Accept: application/vnd.github+json`",
         ));
     }
-    if header("x-github-api-version") != Some(API_VERSION) {
+    if header("x-github-api-version") != Some(version) {
         return Err(Refusal::new(
             StatusCode::BAD_REQUEST,
-            format!("this fake GitHub requires `X-GitHub-Api-Version: {API_VERSION}`"),
+            format!("this fake GitHub requires `X-GitHub-Api-Version: {version}` here"),
         ));
     }
     Ok(())
@@ -404,7 +424,7 @@ fn repository_ids(ids: Vec<RepositoryIdWire>) -> Result<Vec<u64>, Refusal> {
         .collect()
 }
 
-fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Refusal> {
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Refusal> {
     let value: Value = serde_json::from_slice(body)
         .map_err(|_| Refusal::new(StatusCode::BAD_REQUEST, "Problems parsing JSON"))?;
     serde_json::from_value(value)
@@ -431,7 +451,14 @@ fn put_secret(
     let scope = at.scope;
     check_access(scope, body.visibility.as_deref(), given_ids.as_deref())
         .map_err(Refusal::unprocessable)?;
+    let agents_org = scope.is_org() && scope.app() == "agents";
     match (&body.encrypted_value, &body.key_id) {
+        (None, _) | (_, None) if agents_org => {
+            return Err(Refusal::unprocessable(
+                "encrypted_value, key_id and visibility are required for Agents organization \
+                 secrets",
+            ));
+        }
         (Some(_), None) => {
             return Err(Refusal::unprocessable(
                 "key_id is required with encrypted_value",
@@ -454,7 +481,7 @@ fn put_secret(
         )));
     }
     let plaintext = match &body.encrypted_value {
-        Some(encrypted) => Some(open(&state.keypair, encrypted)?),
+        Some(encrypted) => Some(open_value(&state.keypair, encrypted)?),
         None => None,
     };
     let stored_value = plaintext.is_some();
@@ -505,7 +532,7 @@ fn put_secret(
 }
 
 /// Opens `encrypted` (base64 of a sealed box) with libsodium, as GitHub does.
-fn open(keypair: &Keypair, encrypted: &str) -> Result<Vec<u8>, Refusal> {
+pub(crate) fn open_value(keypair: &Keypair, encrypted: &str) -> Result<Vec<u8>, Refusal> {
     let sealed = STANDARD
         .decode(encrypted)
         .map_err(|_| Refusal::unprocessable("encrypted_value is not valid base64"))?;
@@ -611,6 +638,59 @@ fn secret_json(at: &At<'_>, name: &str, secret: &StoredSecret) -> Value {
         }
     }
     json
+}
+
+/// `GET /repos/{owner}/{repo}/{app}/organization-secrets`: the secrets of
+/// organization `owner` (of `app`) that the repository may use. Every repository of
+/// the fake is private, so `private` secrets reach it; `selected` ones when they list
+/// its id. Only repositories given to the builder are known (404 otherwise).
+fn organization_secrets(
+    config: &Config,
+    inner: &mut Inner,
+    (app, owner, repo): (&str, &str, &str),
+    base: &str,
+    query: Option<&str>,
+) -> Result<Response, Refusal> {
+    let full_name = format!("{owner}/{repo}");
+    let (id, _) = config
+        .repositories
+        .iter()
+        .find(|(_, known)| known.eq_ignore_ascii_case(&full_name))
+        .ok_or_else(Refusal::not_found)?;
+    let org = Scope::org(app, owner);
+    let items = inner
+        .scopes
+        .get(&org)
+        .map(|state| {
+            state
+                .secrets
+                .iter()
+                .filter(|(_, secret)| match secret.stored.visibility.as_deref() {
+                    Some("all" | "private") => true,
+                    Some("selected") => secret
+                        .stored
+                        .repositories
+                        .as_ref()
+                        .is_some_and(|ids| ids.contains(id)),
+                    _ => false,
+                })
+                .map(|(name, secret)| {
+                    json!({
+                        "name": name,
+                        "created_at": secret.created_at,
+                        "updated_at": secret.updated_at,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let path = format!(
+        "/repos/{}/{}/{app}/organization-secrets",
+        encode(owner),
+        encode(repo)
+    );
+    let page = Page::new(items, query, config.page_size_limit);
+    Ok(page.response("secrets", base, &path))
 }
 
 /// `GET /repos/{owner}/{repo}`: the repositories given to the builder, by name.

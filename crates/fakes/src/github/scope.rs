@@ -7,7 +7,11 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_perc
 use crate::Error;
 
 /// The apps whose secrets GitHub keeps, as they appear in paths.
-pub const APPS: [&str; 3] = ["actions", "codespaces", "dependabot"];
+pub const APPS: [&str; 4] = ["actions", "codespaces", "dependabot", "agents"];
+
+/// The apps whose organization secrets a repository can list
+/// (`GET /repos/{owner}/{repo}/{app}/organization-secrets`).
+pub(crate) const APPS_WITH_ORGANIZATION_SECRETS: [&str; 2] = ["actions", "agents"];
 
 /// Characters left as they are in a path segment (RFC 3986 unreserved).
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -15,6 +19,11 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
+
+/// `segment` percent-encoded as one path segment.
+pub(crate) fn encode(segment: &str) -> String {
+    utf8_percent_encode(segment, SEGMENT).to_string()
+}
 
 /// One place GitHub keeps secrets; every secret of a scope is sealed to the scope's
 /// public key. Made with [`Scope::user`], [`Scope::org`], [`Scope::repo`],
@@ -54,6 +63,9 @@ enum Kind {
     EnvironmentById {
         id: u64,
         environment: String,
+    },
+    PrivateRegistries {
+        org: String,
     },
 }
 
@@ -121,6 +133,16 @@ impl Scope {
         }
     }
 
+    /// Organization `org`'s Dependabot private registries, whose values are sealed to
+    /// a key of their own (`/orgs/{org}/private-registries/public-key`). Not a scope
+    /// of secrets: its registries are read with
+    /// [`FakeGitHub::registry`](super::FakeGitHub::registry).
+    pub fn private_registries(org: &str) -> Scope {
+        Scope(Kind::PrivateRegistries {
+            org: org.to_owned(),
+        })
+    }
+
     /// The path of the scope, percent-encoded, up to and including `secrets`.
     pub fn path(&self) -> String {
         self.to_string()
@@ -139,11 +161,22 @@ impl Scope {
         matches!(self.0, Kind::Org { .. })
     }
 
+    /// The app whose secrets these are: user secrets are Codespaces secrets,
+    /// environment secrets Actions secrets.
+    pub(crate) fn app(&self) -> &str {
+        match &self.0 {
+            Kind::User => "codespaces",
+            Kind::Org { app, .. } | Kind::Repo { app, .. } => app,
+            Kind::Environment { .. } | Kind::EnvironmentById { .. } => "actions",
+            Kind::PrivateRegistries { .. } => "dependabot",
+        }
+    }
+
     /// The owner of a user's or organization's secrets, for the names of repositories
     /// the fake makes up.
     pub(crate) fn account(&self) -> &str {
         match &self.0 {
-            Kind::Org { org, .. } => org,
+            Kind::Org { org, .. } | Kind::PrivateRegistries { org } => org,
             Kind::User => "octocat",
             Kind::Repo { owner, .. } | Kind::Environment { owner, .. } => owner,
             Kind::EnvironmentById { .. } => "unknown",
@@ -183,6 +216,9 @@ impl fmt::Display for Scope {
                 "/repositories/{id}/environments/{}/secrets",
                 encode(environment)
             ),
+            Kind::PrivateRegistries { org } => {
+                write!(f, "/orgs/{}/private-registries", encode(org))
+            }
         }
     }
 }
@@ -198,7 +234,7 @@ impl Scope {
         use super::app::Owner;
         match &self.0 {
             Kind::User => Owner::User,
-            Kind::Org { org, .. } => Owner::Account(org),
+            Kind::Org { org, .. } | Kind::PrivateRegistries { org } => Owner::Account(org),
             Kind::Repo { owner, .. } | Kind::Environment { owner, .. } => Owner::Account(owner),
             Kind::EnvironmentById { id, .. } => Owner::Account(
                 repositories
@@ -217,6 +253,26 @@ pub(crate) enum Route {
     Secrets { scope: Scope, tail: Tail },
     /// `GET /repos/{owner}/{repo}`: a repository, to learn its id.
     Repository { owner: String, repo: String },
+    /// `/orgs/{org}/private-registries[/...]`: Dependabot private registries.
+    Registries { org: String, tail: RegistryTail },
+    /// `GET /repos/{owner}/{repo}/{app}/organization-secrets`: the organization
+    /// secrets of `app` the repository may use.
+    OrganizationSecrets {
+        app: String,
+        owner: String,
+        repo: String,
+    },
+}
+
+/// The part of a path after `/orgs/{org}/private-registries`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum RegistryTail {
+    /// `.../private-registries`
+    List,
+    /// `.../private-registries/public-key`
+    PublicKey,
+    /// `.../private-registries/{name}`
+    Named(String),
 }
 
 /// The part of a path after a scope's `secrets`.
@@ -289,6 +345,27 @@ fn route_segments(segments: &[String]) -> Option<Route> {
         ] => {
             let id = id.parse().ok().filter(|id| *id > 0)?;
             (Scope::environment_by_id(id, environment), rest)
+        }
+        ["orgs", org, "private-registries", rest @ ..] => {
+            let tail = match rest {
+                [] => RegistryTail::List,
+                ["public-key"] => RegistryTail::PublicKey,
+                [name] => RegistryTail::Named((*name).to_owned()),
+                _ => return None,
+            };
+            return Some(Route::Registries {
+                org: (*org).to_owned(),
+                tail,
+            });
+        }
+        ["repos", owner, repo, app_name, "organization-secrets"]
+            if APPS_WITH_ORGANIZATION_SECRETS.contains(app_name) =>
+        {
+            return Some(Route::OrganizationSecrets {
+                app: (*app_name).to_owned(),
+                owner: (*owner).to_owned(),
+                repo: (*repo).to_owned(),
+            });
         }
         ["repos", owner, repo] => {
             return Some(Route::Repository {

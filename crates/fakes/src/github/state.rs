@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::app::{AppConfig, AppState};
+use super::registries::RegistryEntry;
 use super::scope::Scope;
 use super::types::{Fault, PublishedKey, Stored, When};
 use crate::log::LoggedRequest;
@@ -40,6 +41,8 @@ pub(crate) struct Inner {
     pub(crate) put_before: HashSet<(Scope, String)>,
     /// The GitHub App's tokens, mints and refused JWTs.
     pub(crate) app: AppState,
+    /// Dependabot private registries: organization → name → registry.
+    pub(crate) registries: BTreeMap<String, BTreeMap<String, RegistryEntry>>,
     /// The last key id given out; ids are unique across scopes, so a value sealed to
     /// one scope's key is never taken in another.
     last_key_id: u64,

@@ -32,7 +32,13 @@ impl<'a> From<&'a Secret> for Listed<'a> {
 
 pub(super) fn run(client: &Client, settings: &ListSettings) -> Result<(), Error> {
     let handler = client.secrets(settings.scope.clone());
-    let secrets = runtime::block_on(async { Ok::<_, Error>(handler.list().await?) })?;
+    let secrets = runtime::block_on(async {
+        Ok::<_, Error>(if settings.org_secrets {
+            handler.organization_secrets().await?
+        } else {
+            handler.list().await?
+        })
+    })?;
     let listed: Vec<Listed<'_>> = secrets.iter().map(Listed::from).collect();
     let mut out = String::new();
     match settings.format {

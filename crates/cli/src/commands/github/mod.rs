@@ -6,6 +6,7 @@
 mod access;
 mod delete;
 mod list;
+mod private_registry;
 mod scope;
 mod set;
 mod set_many;
@@ -24,6 +25,7 @@ pub(crate) fn run(settings: GithubSettings) -> Result<(), Error> {
         GithubTask::List(settings) => list::run(&client, &settings),
         GithubTask::Delete(settings) => delete::run(&client, &settings),
         GithubTask::Access(settings) => access::run(&client, &settings),
+        GithubTask::Registry(task) => private_registry::run(&client, task),
     }
 }
 
