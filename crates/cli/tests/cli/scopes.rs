@@ -361,3 +361,27 @@ fn an_unknown_registry_type_is_refused_before_anything_is_read_or_sent() {
     assert!(line.contains("npm_registry"), "{line}");
     assert!(github.requests().is_empty());
 }
+
+#[test]
+fn a_codespaces_404_away_from_github_com_mentions_enterprise_server() {
+    // The fake is not github.com: its 404s about Codespaces and Agents secrets carry
+    // the note, which is what a GitHub Enterprise Server user sees.
+    let github = FakeGitHub::spawn().unwrap();
+    for (args, app) in [
+        (&["delete", "NOPE", "--user"][..], "codespaces"),
+        (
+            &["delete", "NOPE", "--org", "acme", "--app", "agents"][..],
+            "agents",
+        ),
+    ] {
+        let line = one_line_failure(&mut gh(&github, args));
+        assert!(line.contains("404"), "{line}");
+        assert!(
+            line.contains(&format!("GitHub Enterprise Server has no {app} secrets")),
+            "{line}"
+        );
+    }
+    // Actions secrets exist there: a 404 is only a 404.
+    let line = one_line_failure(&mut gh(&github, &["delete", "NOPE", "--org", "acme"]));
+    assert!(!line.contains("Enterprise Server"), "{line}");
+}
