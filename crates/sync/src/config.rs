@@ -336,20 +336,7 @@ impl Parser<'_> {
                 return Err(self.invalid(&name, "user", Problem::WrongType { expected: "`true`" }));
             }
         };
-        let app = text(&name, "app")?
-            .map(|app| match app {
-                "actions" => Ok(App::Actions),
-                "codespaces" => Ok(App::Codespaces),
-                "dependabot" => Ok(App::Dependabot),
-                "agents" => Err(Problem::Refused(
-                    "`agents` secrets are not supported by this version of sealpost yet".to_owned(),
-                )),
-                _ => Err(Problem::Refused(format!(
-                    "`{app}` is not an app; use actions, codespaces or dependabot"
-                ))),
-            })
-            .transpose()
-            .map_err(|problem| self.invalid(&name, "app", problem))?;
+        let app = self.app(&name, text(&name, "app")?)?;
         let scope = match (org, repo, user) {
             (Some(org), None, false) => {
                 name = format!("{name} (org \"{org}\")");
@@ -387,91 +374,79 @@ impl Parser<'_> {
                 },
             ));
         }
-        if let Some(app) = app {
-            if app != scope.app() {
-                return Err(self.invalid(
-                    &name,
-                    "app",
-                    Problem::Refused(format!(
-                        "{scope} holds only {} secrets",
-                        scope.app().as_str()
-                    )),
-                ));
-            }
+        if let Some(app) = app
+            && app != scope.app()
+        {
+            return Err(self.invalid(
+                &name,
+                "app",
+                Problem::Refused(format!(
+                    "{scope} holds only {} secrets",
+                    scope.app().as_str()
+                )),
+            ));
         }
-        let repositories = match table.get("repositories") {
+        let repositories = self.repositories(&name, table.get("repositories"))?;
+        let visibility = text(&name, "visibility")?;
+        let access = self.access(&name, &scope, visibility, repositories)?;
+        let secrets = self.secrets(&name, table, false)?;
+        self.github_names(&name, &secrets)?;
+        Ok(GithubTarget {
+            table: name,
+            scope,
+            access,
+            secrets,
+        })
+    }
+
+    fn app(&self, name: &str, app: Option<&str>) -> Result<Option<App>, ConfigError> {
+        app.map(|app| match app {
+            "actions" => Ok(App::Actions),
+            "codespaces" => Ok(App::Codespaces),
+            "dependabot" => Ok(App::Dependabot),
+            "agents" => Err(Problem::Refused(
+                "`agents` secrets are not supported by this version of sealpost yet".to_owned(),
+            )),
+            _ => Err(Problem::Refused(format!(
+                "`{app}` is not an app; use actions, codespaces or dependabot"
+            ))),
+        })
+        .transpose()
+        .map_err(|problem| self.invalid(name, "app", problem))
+    }
+
+    fn repositories(
+        &self,
+        name: &str,
+        value: Option<&Value>,
+    ) -> Result<Option<Vec<RepoName>>, ConfigError> {
+        Ok(match value {
             None => None,
             Some(Value::Array(items)) => Some(
                 items
                     .iter()
                     .map(|item| {
-                        let text = self.string(&name, "repositories", item)?;
-                        self.repo_name(&name, "repositories", text)
+                        let text = self.string(name, "repositories", item)?;
+                        self.repo_name(name, "repositories", text)
                     })
                     .collect::<Result<Vec<_>, _>>()?,
             ),
             Some(_) => {
                 return Err(self.invalid(
-                    &name,
+                    name,
                     "repositories",
                     Problem::WrongType {
                         expected: "an array of \"owner/name\" strings",
                     },
                 ));
             }
-        };
-        let visibility = text(&name, "visibility")?;
-        let access = match (&scope, visibility, repositories) {
-            (Scope::Org { .. }, None, None) => DeclaredAccess::Keep,
-            (Scope::Org { .. }, Some("all"), None) => DeclaredAccess::All,
-            (Scope::Org { .. }, Some("private"), None) => DeclaredAccess::Private,
-            (Scope::Org { .. }, Some("selected"), repositories) => {
-                DeclaredAccess::Selected(repositories.unwrap_or_default())
-            }
-            (Scope::Org { .. }, Some("all" | "private") | None, Some(_)) => {
-                return Err(self.invalid(
-                    &name,
-                    "repositories",
-                    Problem::NotHere {
-                        why: "an org target's repositories need `visibility = \"selected\"`",
-                    },
-                ));
-            }
-            (Scope::Org { .. }, Some(other), _) => {
-                return Err(self.invalid(
-                    &name,
-                    "visibility",
-                    Problem::Refused(format!(
-                        "`{other}` is not a visibility; use all, private or selected"
-                    )),
-                ));
-            }
-            (_, Some(_), _) => {
-                return Err(self.invalid(
-                    &name,
-                    "visibility",
-                    Problem::NotHere {
-                        why: "only org targets have a visibility",
-                    },
-                ));
-            }
-            (Scope::User, None, Some(repositories)) => DeclaredAccess::Repositories(repositories),
-            (Scope::User, None, None) => DeclaredAccess::Keep,
-            (_, None, Some(_)) => {
-                return Err(self.invalid(
-                    &name,
-                    "repositories",
-                    Problem::NotHere {
-                        why: "only org targets (with `visibility = \"selected\"`) and user \
-                              targets take repositories",
-                    },
-                ));
-            }
-            (_, None, None) => DeclaredAccess::Keep,
-        };
-        let secrets = self.secrets(&name, table, false)?;
+        })
+    }
+
+    /// GitHub's rules for names, and no two names GitHub takes for one secret.
+    fn github_names(&self, name: &str, secrets: &[Declared]) -> Result<(), ConfigError> {
         let mut seen: HashMap<String, String> = HashMap::new();
-        for secret in &secrets {
+        for secret in secrets {
             let table = format!("{name} secrets");
             SecretName::new(secret.name.as_str()).map_err(|err| {
                 self.invalid(&table, &secret.name, Problem::Refused(err.to_string()))
@@ -489,11 +464,63 @@ impl Parser<'_> {
                 ));
             }
         }
-        Ok(GithubTarget {
-            table: name,
-            scope,
-            access,
-            secrets,
+        Ok(())
+    }
+
+    /// Who may use the secrets of a GitHub target, from `visibility` and
+    /// `repositories`.
+    fn access(
+        &self,
+        name: &str,
+        scope: &Scope,
+        visibility: Option<&str>,
+        repositories: Option<Vec<RepoName>>,
+    ) -> Result<DeclaredAccess, ConfigError> {
+        Ok(match (&scope, visibility, repositories) {
+            (Scope::Org { .. }, Some("all"), None) => DeclaredAccess::All,
+            (Scope::Org { .. }, Some("private"), None) => DeclaredAccess::Private,
+            (Scope::Org { .. }, Some("selected"), repositories) => {
+                DeclaredAccess::Selected(repositories.unwrap_or_default())
+            }
+            (Scope::Org { .. }, Some("all" | "private") | None, Some(_)) => {
+                return Err(self.invalid(
+                    name,
+                    "repositories",
+                    Problem::NotHere {
+                        why: "an org target's repositories need `visibility = \"selected\"`",
+                    },
+                ));
+            }
+            (Scope::Org { .. }, Some(other), _) => {
+                return Err(self.invalid(
+                    name,
+                    "visibility",
+                    Problem::Refused(format!(
+                        "`{other}` is not a visibility; use all, private or selected"
+                    )),
+                ));
+            }
+            (_, Some(_), _) => {
+                return Err(self.invalid(
+                    name,
+                    "visibility",
+                    Problem::NotHere {
+                        why: "only org targets have a visibility",
+                    },
+                ));
+            }
+            (Scope::User, None, Some(repositories)) => DeclaredAccess::Repositories(repositories),
+            (_, None, Some(_)) => {
+                return Err(self.invalid(
+                    name,
+                    "repositories",
+                    Problem::NotHere {
+                        why: "only org targets (with `visibility = \"selected\"`) and user \
+                          targets take repositories",
+                    },
+                ));
+            }
+            (_, None, None) => DeclaredAccess::Keep,
         })
     }
 
@@ -653,16 +680,16 @@ impl Parser<'_> {
                 }
                 _ => return Err(self.invalid(table, &key_of(field), Problem::Unknown { allowed })),
             };
-            if let Some(new) = new {
-                if source.replace(new).is_some() {
-                    return Err(self.invalid(
-                        table,
-                        secret,
-                        Problem::ExactlyOne {
-                            keys: "`env`, `file` and `command`",
-                        },
-                    ));
-                }
+            if let Some(new) = new
+                && source.replace(new).is_some()
+            {
+                return Err(self.invalid(
+                    table,
+                    secret,
+                    Problem::ExactlyOne {
+                        keys: "`env`, `file` and `command`",
+                    },
+                ));
             }
         }
         let source = source.ok_or_else(|| {

@@ -295,7 +295,7 @@ impl Sync {
                 plan.undeclared.push(secret.name.clone());
             }
         }
-        self.plan_deletions(&mut plan, |name| name.to_ascii_uppercase());
+        self.plan_deletions(&mut plan, str::to_ascii_uppercase);
         plan.handle = Some(Handle::Github(secrets));
         plan
     }
@@ -363,11 +363,14 @@ impl Sync {
         if detail.is_none() && !sends_value {
             return Ok(None);
         }
-        if let (Some(repos), Some(detail)) = (repos, detail.as_mut()) {
-            if wanted_kind == Some(VisibilityKind::Selected) && detail.starts_with("visibility") {
-                let names: Vec<String> = repos.iter().map(RepoName::full).collect();
-                detail.push_str(&format!(" ({})", names.join(", ")));
-            }
+        if let (Some(repos), Some(detail)) = (repos, detail.as_mut())
+            && wanted_kind == Some(VisibilityKind::Selected)
+            && detail.starts_with("visibility")
+        {
+            let names: Vec<String> = repos.iter().map(RepoName::full).collect();
+            detail.push_str(" (");
+            detail.push_str(&names.join(", "));
+            detail.push(')');
         }
         let access = match (wanted_kind, repos) {
             (Some(VisibilityKind::All), _) => Access::Visibility(Visibility::All),
@@ -529,6 +532,8 @@ impl Sync {
         plan
     }
 
+    // One match over (service, action), then the one journal step they share.
+    #[allow(clippy::too_many_lines)]
     async fn apply_one(
         &self,
         handle: &Handle,
@@ -692,10 +697,10 @@ fn value_action(
     let Some(entry) = entry else {
         return Some(Action::Update);
     };
-    if let (Some(remote), Some(recorded)) = (remote_updated, entry.updated_at) {
-        if remote > recorded {
-            return Some(Action::Resend);
-        }
+    if let (Some(remote), Some(recorded)) = (remote_updated, entry.updated_at)
+        && remote > recorded
+    {
+        return Some(Action::Resend);
     }
     (entry.digest != digest).then_some(Action::Update)
 }

@@ -32,11 +32,11 @@ pub(crate) fn read(source: &Source) -> Result<SecretString, SourceProblem> {
             text(bytes)
         }
         Source::Command(argv) => {
-            let (program, args) = argv.split_first().ok_or_else(|| {
+            let (program, rest) = argv.split_first().ok_or_else(|| {
                 SourceProblem::Spawn(std::io::Error::other("the command is empty"))
             })?;
             let output = Command::new(program)
-                .args(args)
+                .args(rest)
                 .stdin(Stdio::null())
                 .stderr(Stdio::inherit())
                 .output()
