@@ -5,6 +5,7 @@ mod github;
 mod keygen;
 mod open;
 mod seal;
+mod sync;
 
 use time::format_description::well_known::Rfc3339;
 
@@ -24,6 +25,7 @@ pub(crate) fn run(settings: Settings) -> Result<(), Error> {
         Settings::Open(settings) => open::run(&settings),
         Settings::Github(settings) => github::run(settings),
         Settings::Coder(settings) => coder::run(settings),
+        Settings::Sync(settings) => sync::run(settings),
     }
 }
 

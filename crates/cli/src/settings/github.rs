@@ -179,6 +179,23 @@ impl GithubSettings {
     }
 }
 
+impl GithubConnection {
+    /// How to reach GitHub at `api_url`, with the token of the environment (as every
+    /// `github` command takes it).
+    pub(crate) fn from_env(
+        api_url: String,
+        allow_insecure_http: bool,
+        retry: RetryPolicy,
+    ) -> Result<Self, Error> {
+        Ok(GithubConnection {
+            api_url,
+            token: token_from(|name| env::var_os(name))?,
+            retry,
+            allow_insecure_http,
+        })
+    }
+}
+
 /// The token: the first of `GH_TOKEN` and `GITHUB_TOKEN` that is set and not blank.
 fn token_from(var: impl Fn(&str) -> Option<OsString>) -> Result<SecretString, Error> {
     for name in GITHUB_TOKEN_ENVS {

@@ -5,6 +5,7 @@
 mod coder;
 mod credentials;
 mod github;
+mod sync;
 
 use std::time::Duration;
 
@@ -21,6 +22,7 @@ pub(crate) use self::github::{
     AccessChange, AccessRequest, AccessSettings, DeleteSettings, GithubConnection, GithubSettings,
     GithubTask, ListSettings, SetManySettings, SetSettings,
 };
+pub(crate) use self::sync::SyncSettings;
 use crate::cli::{self, Cli, Command};
 use crate::error::{Error, Origin};
 
@@ -36,6 +38,8 @@ pub(crate) enum Settings {
     Github(GithubSettings),
     /// `sealpost coder secrets ...`.
     Coder(CoderSettings),
+    /// `sealpost sync CONFIG`.
+    Sync(SyncSettings),
 }
 
 /// What `keygen` prints.
@@ -111,6 +115,7 @@ impl Settings {
             }
             Command::Github(args) => Settings::Github(GithubSettings::resolve(args, retry)?),
             Command::Coder(args) => Settings::Coder(CoderSettings::resolve(args, retry)?),
+            Command::Sync(args) => Settings::Sync(SyncSettings::resolve(args, retry)?),
         })
     }
 }

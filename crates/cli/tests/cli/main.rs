@@ -12,6 +12,7 @@ mod keygen;
 mod libsodium;
 mod open;
 mod seal;
+mod sync;
 #[cfg(unix)]
 mod terminal;
 

@@ -29,7 +29,7 @@ pub(crate) fn run(settings: GithubSettings) -> Result<(), Error> {
 }
 
 /// The client for `connection`.
-fn connect(connection: GithubConnection) -> Result<Client, Error> {
+pub(super) fn connect(connection: GithubConnection) -> Result<Client, Error> {
     let GithubConnection {
         api_url,
         token,
