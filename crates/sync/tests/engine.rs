@@ -498,3 +498,78 @@ async fn user_secrets_get_their_repositories() {
     assert_eq!(again.changes().count(), 0, "{again}");
     assert!(writes(&requests).is_empty());
 }
+
+#[tokio::test]
+async fn writes_are_paced() {
+    let (setup, config) = org_and_repo().await;
+    let client = github::Client::builder()
+        .token(setup.github.token())
+        .base_url(setup.github.url())
+        .build()
+        .unwrap();
+    let mut options = Options::default();
+    options.writes_per_minute = 600; // one every 100 ms
+    let sync = Sync::new(options).github(client);
+    let state = State::open(config.default_state_dir()).unwrap();
+    let plan = sync.plan(&config, &state).await;
+    let start = std::time::Instant::now();
+    let done = sync.apply(plan, &state).await;
+    assert!(done.is_success(), "{done}");
+    // Four writes: slots at 0, 100, 200 and 300 ms.
+    assert!(
+        start.elapsed() >= Duration::from_millis(300),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(done.writes, 4);
+}
+
+#[tokio::test]
+async fn a_rate_limit_with_a_named_wait_is_sat_out() {
+    let setup = Setup::new(
+        FakeGitHub::builder()
+            .fail_first_puts(1, sealpost_fakes::Fault::TooManyRequests { retry_after: 1 }),
+    )
+    .await;
+    setup.write("v", "value");
+    let config =
+        setup.config("[[github]]\norg = \"acme\"\n[github.secrets]\nA = { file = \"v\" }\n");
+    // A client that does not retry by itself: the engine must.
+    let client = github::Client::builder()
+        .token(setup.github.token())
+        .base_url(setup.github.url())
+        .retry(sealpost_client::RetryPolicy::default().max_attempts(1))
+        .build()
+        .unwrap();
+    let mut options = Options::default();
+    options.writes_per_minute = 0;
+    let waits = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = std::sync::Arc::clone(&waits);
+    let sync = Sync::new(options).github(client).on_event(move |event| {
+        if let sealpost_sync::Event::RateLimited { wait } = event {
+            seen.lock().unwrap().push(*wait);
+        }
+    });
+    let state = State::open(config.default_state_dir()).unwrap();
+    let plan = sync.plan(&config, &state).await;
+    let done = sync.apply(plan, &state).await;
+    assert!(done.is_success(), "{done}");
+    assert_eq!(*waits.lock().unwrap(), [Duration::from_secs(1)]);
+    assert_eq!(
+        setup
+            .github
+            .put_statuses(&Scope::org("actions", "acme"), "A"),
+        [429, 201]
+    );
+    assert_eq!(done.writes, 2);
+}
+
+#[tokio::test]
+async fn a_second_state_open_is_refused_while_a_run_holds_it() {
+    let (_setup, config) = org_and_repo().await;
+    let _held = State::open(config.default_state_dir()).unwrap();
+    assert!(matches!(
+        State::open(config.default_state_dir()),
+        Err(sealpost_sync::StateError::Locked { .. })
+    ));
+}
