@@ -573,3 +573,31 @@ async fn a_second_state_open_is_refused_while_a_run_holds_it() {
         Err(sealpost_sync::StateError::Locked { .. })
     ));
 }
+
+#[tokio::test]
+async fn an_exhausted_rate_limit_is_waited_out_until_its_reset() {
+    let setup = Setup::new(FakeGitHub::builder().fail_first_puts(
+        1,
+        sealpost_fakes::Fault::RateLimitExhausted { reset_after: 1 },
+    ))
+    .await;
+    setup.write("v", "value");
+    let config =
+        setup.config("[[github]]\nrepo = \"octo/hello\"\n[github.secrets]\nA = { file = \"v\" }\n");
+    let client = github::Client::builder()
+        .token(setup.github.token())
+        .base_url(setup.github.url())
+        .retry(sealpost_client::RetryPolicy::default().max_attempts(1))
+        .build()
+        .unwrap();
+    let mut options = Options::default();
+    options.writes_per_minute = 0;
+    let sync = Sync::new(options).github(client);
+    let state = State::open(config.default_state_dir()).unwrap();
+    let plan = sync.plan(&config, &state).await;
+    let done = sync.apply(plan, &state).await;
+    assert!(done.is_success(), "{done}");
+    let repo = Scope::repo("actions", "octo", "hello");
+    assert_eq!(setup.github.put_statuses(&repo, "A"), [403, 201]);
+    assert_eq!(setup.github.stored(&repo, "A").unwrap().plaintext, b"value");
+}

@@ -258,3 +258,46 @@ fn a_second_run_on_one_state_folder_is_refused() {
         "{stderr}"
     );
 }
+
+#[test]
+fn state_goes_where_state_says_and_coder_targets_sync() {
+    let coder = sealpost_fakes::FakeCoder::spawn().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "sync.toml",
+        "[[coder]]\nuser = \"me\"\n[coder.secrets]\nnpm = { env = \"SEALPOST_SYNC_TEST_VALUE\", env_name = \"NPM_TOKEN\" }\n",
+    );
+    let run = || {
+        sealpost()
+            .arg("sync")
+            .arg(dir.path().join("sync.toml"))
+            .arg("--state")
+            .arg(elsewhere.path())
+            .args(["--writes-per-minute", "0", "--json"])
+            .env("CODER_URL", coder.url())
+            .env("CODER_SESSION_TOKEN", coder.token())
+            .env("SEALPOST_SYNC_TEST_VALUE", "npm-token")
+            .output()
+            .unwrap()
+    };
+    let output = run();
+    assert!(output.status.success(), "{}", described(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["targets"][0]["changes"][0]["action"], "create");
+    assert_eq!(json["targets"][0]["changes"][0]["result"]["status"], "done");
+    assert_eq!(json["writes"], 1);
+    let secret = coder.secret("npm").unwrap();
+    assert_eq!(
+        (secret.value.as_str(), secret.env_name.as_str()),
+        ("npm-token", "NPM_TOKEN")
+    );
+    assert!(elsewhere.path().join("state.json").exists());
+    assert!(!dir.path().join(".sealpost").exists());
+    // No GitHub target: no GitHub token was needed. Nothing changed: nothing sent.
+    let output = run();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["writes"], 0, "{json}");
+    assert_eq!(json["targets"][0]["unchanged"][0], "npm");
+}
