@@ -601,3 +601,89 @@ async fn an_exhausted_rate_limit_is_waited_out_until_its_reset() {
     assert_eq!(setup.github.put_statuses(&repo, "A"), [403, 201]);
     assert_eq!(setup.github.stored(&repo, "A").unwrap().plaintext, b"value");
 }
+
+#[tokio::test]
+async fn a_target_the_server_answers_404_for_does_not_stop_the_others() {
+    let setup = Setup::new(FakeGitHub::builder()).await;
+    let coder_fake = FakeCoder::start().await.unwrap();
+    setup.write("v", "value");
+    let config = setup.config(
+        "[[coder]]\nuser = \"nobody\"\n[coder.secrets]\nx = { file = \"v\" }\n\
+         [[github]]\norg = \"acme\"\n[github.secrets]\nA = { file = \"v\" }\n",
+    );
+    let mut options = Options::default();
+    options.writes_per_minute = 0;
+    let sync = Sync::new(options)
+        .github(
+            github::Client::builder()
+                .token(setup.github.token())
+                .base_url(setup.github.url())
+                .build()
+                .unwrap(),
+        )
+        .coder(
+            coder::Client::builder(coder_fake.url())
+                .token(coder_fake.token())
+                .build()
+                .unwrap(),
+        );
+    let state = State::open(config.default_state_dir()).unwrap();
+    let plan = sync.plan(&config, &state).await;
+    let done = sync.apply(plan, &state).await;
+    assert!(!done.is_success());
+    let failures = done.failures();
+    assert_eq!(failures.len(), 1, "{done}");
+    assert!(failures[0].0.contains("nobody"), "{failures:?}");
+    assert!(failures[0].2.contains("404"), "{failures:?}");
+    assert_eq!(
+        setup
+            .github
+            .stored(&Scope::org("actions", "acme"), "A")
+            .unwrap()
+            .plaintext,
+        b"value"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_write_fails_that_secret_only_and_says_why() {
+    let coder_fake = FakeCoder::builder()
+        .reserve_env_name("DEPLOYMENT_ONLY")
+        .start()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("v"), "value").unwrap();
+    std::fs::write(
+        dir.path().join("sync.toml"),
+        "[[coder]]\n[coder.secrets]\n\
+         good = { file = \"v\" }\n\
+         refused = { file = \"v\", env_name = \"DEPLOYMENT_ONLY\" }\n",
+    )
+    .unwrap();
+    let config = Config::load(dir.path().join("sync.toml")).unwrap();
+    let mut options = Options::default();
+    options.writes_per_minute = 0;
+    let sync = Sync::new(options).coder(
+        coder::Client::builder(coder_fake.url())
+            .token(coder_fake.token())
+            .build()
+            .unwrap(),
+    );
+    let state = State::open(config.default_state_dir()).unwrap();
+    let plan = sync.plan(&config, &state).await;
+    let done = sync.apply(plan, &state).await;
+    let failures = done.failures();
+    assert_eq!(failures.len(), 1, "{done}");
+    assert_eq!(failures[0].1.as_deref(), Some("refused"));
+    assert!(failures[0].2.contains("400"), "{failures:?}");
+    assert!(
+        done.to_string().contains("+ refused create ... FAILED: "),
+        "{done}"
+    );
+    assert_eq!(coder_fake.names(), ["good"]);
+    // The next run tries the refused one again, and only it.
+    let plan = sync.plan(&config, &state).await;
+    let names: Vec<_> = plan.changes().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["refused"]);
+}
