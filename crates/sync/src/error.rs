@@ -140,6 +140,12 @@ pub enum StateError {
         /// The folder.
         dir: PathBuf,
     },
+    /// The state was opened read-only (for a plan), and a write was attempted.
+    #[error("the state folder `{dir}` was opened to plan only; nothing can be recorded in it")]
+    ReadOnly {
+        /// The folder.
+        dir: PathBuf,
+    },
     /// A file of the folder could not be read or written.
     #[error("state folder `{dir}`: {what}: {source}")]
     Io {

@@ -45,8 +45,8 @@ pub struct State {
     dir: PathBuf,
     key: Zeroizing<[u8; KEY_BYTES]>,
     data: Mutex<Data>,
-    /// Holds the lock.
-    _lock: File,
+    /// Holds the lock; `None` for a state opened read-only.
+    lock: Option<File>,
 }
 
 impl fmt::Debug for State {
@@ -103,35 +103,49 @@ impl State {
             Err(fs::TryLockError::Error(source)) => return Err(io("lock the folder")(source)),
         }
         let key = load_or_make_key(&dir)?;
-        let data = match fs::read(dir.join(STATE_FILE)) {
-            Ok(bytes) => {
-                let data: Data =
-                    serde_json::from_slice(&bytes).map_err(|err| StateError::Corrupt {
-                        dir: dir.clone(),
-                        what: format!("`{STATE_FILE}` cannot be read: {err}"),
-                    })?;
-                if data.version != VERSION {
-                    return Err(StateError::Corrupt {
-                        dir,
-                        what: format!(
-                            "`{STATE_FILE}` has layout version {}, this sealpost writes {VERSION}",
-                            data.version
-                        ),
-                    });
-                }
-                data
-            }
-            Err(err) if err.kind() == io::ErrorKind::NotFound => Data {
-                version: VERSION,
-                targets: BTreeMap::new(),
-            },
-            Err(err) => return Err(io("read the state")(err)),
-        };
+        let data = read_data(&dir)?;
         Ok(State {
             dir,
             key,
             data: Mutex::new(data),
-            _lock: lock,
+            lock: Some(lock),
+        })
+    }
+
+    /// Opens `dir` for a plan only: nothing is made, locked or written. A folder that
+    /// does not exist yet reads as an empty state (under a key of the moment, which is
+    /// never saved). Recording fails with [`StateError::ReadOnly`].
+    ///
+    /// # Errors
+    ///
+    /// [`StateError::Io`] and [`StateError::Corrupt`] for files that cannot be used.
+    pub fn open_read_only(dir: impl AsRef<Path>) -> Result<State, StateError> {
+        let dir = dir.as_ref().to_owned();
+        let key = match fs::read(dir.join(KEY_FILE)) {
+            Ok(bytes) => key_from(&dir, &Zeroizing::new(bytes))?,
+            Err(err) if err.kind() == io::ErrorKind::NotFound => {
+                let mut key = Zeroizing::new([0; KEY_BYTES]);
+                getrandom::fill(&mut key[..]).map_err(|err| StateError::Io {
+                    dir: dir.clone(),
+                    what: "make a key",
+                    source: io::Error::other(err),
+                })?;
+                key
+            }
+            Err(source) => {
+                return Err(StateError::Io {
+                    dir,
+                    what: "read the key",
+                    source,
+                });
+            }
+        };
+        let data = read_data(&dir)?;
+        Ok(State {
+            dir,
+            key,
+            data: Mutex::new(data),
+            lock: None,
         })
     }
 
@@ -193,6 +207,11 @@ impl State {
 
     /// Writes `data` atomically: temporary file, fsync, rename, fsync of the folder.
     fn journal(&self, data: &Data) -> Result<(), StateError> {
+        if self.lock.is_none() {
+            return Err(StateError::ReadOnly {
+                dir: self.dir.clone(),
+            });
+        }
         let io = |what| {
             let dir = self.dir.clone();
             move |source| StateError::Io { dir, what, source }
@@ -206,6 +225,50 @@ impl State {
             .map_err(|err| io("replace the state")(err.error))?;
         sync_dir(&self.dir).map_err(io("flush the folder"))
     }
+}
+
+/// `state.json`, or an empty state when there is none.
+fn read_data(dir: &Path) -> Result<Data, StateError> {
+    match fs::read(dir.join(STATE_FILE)) {
+        Ok(bytes) => {
+            let data: Data = serde_json::from_slice(&bytes).map_err(|err| StateError::Corrupt {
+                dir: dir.to_owned(),
+                what: format!("`{STATE_FILE}` cannot be read: {err}"),
+            })?;
+            if data.version != VERSION {
+                return Err(StateError::Corrupt {
+                    dir: dir.to_owned(),
+                    what: format!(
+                        "`{STATE_FILE}` has layout version {}, this sealpost writes {VERSION}",
+                        data.version
+                    ),
+                });
+            }
+            Ok(data)
+        }
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(Data {
+            version: VERSION,
+            targets: BTreeMap::new(),
+        }),
+        Err(source) => Err(StateError::Io {
+            dir: dir.to_owned(),
+            what: "read the state",
+            source,
+        }),
+    }
+}
+
+/// The key in the bytes of the key file.
+fn key_from(dir: &Path, bytes: &[u8]) -> Result<Zeroizing<[u8; KEY_BYTES]>, StateError> {
+    if bytes.len() != KEY_BYTES {
+        return Err(StateError::Corrupt {
+            dir: dir.to_owned(),
+            what: format!("`{KEY_FILE}` is {} bytes, not {KEY_BYTES}", bytes.len()),
+        });
+    }
+    let mut key = Zeroizing::new([0; KEY_BYTES]);
+    key.copy_from_slice(bytes);
+    Ok(key)
 }
 
 /// Lower-case hex.
@@ -229,18 +292,7 @@ fn load_or_make_key(dir: &Path) -> Result<Zeroizing<[u8; KEY_BYTES]>, StateError
         }
     };
     match fs::read(&path) {
-        Ok(bytes) => {
-            let bytes = Zeroizing::new(bytes);
-            let mut key = Zeroizing::new([0; KEY_BYTES]);
-            if bytes.len() != KEY_BYTES {
-                return Err(StateError::Corrupt {
-                    dir: dir.to_owned(),
-                    what: format!("`{KEY_FILE}` is {} bytes, not {KEY_BYTES}", bytes.len()),
-                });
-            }
-            key.copy_from_slice(&bytes);
-            Ok(key)
-        }
+        Ok(bytes) => key_from(dir, &Zeroizing::new(bytes)),
         Err(err) if err.kind() == io::ErrorKind::NotFound => {
             let mut key = Zeroizing::new([0; KEY_BYTES]);
             getrandom::fill(&mut key[..]).map_err(|err| io("make a key")(io::Error::other(err)))?;
@@ -350,6 +402,32 @@ mod tests {
         state.forget("t", &["N".to_owned()]).unwrap();
         drop(state);
         assert!(State::open(dir.path()).unwrap().entries("t").is_empty());
+    }
+
+    #[test]
+    fn a_read_only_state_makes_nothing_and_records_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("state");
+        let state = State::open_read_only(&missing).unwrap();
+        let entry = Entry {
+            digest: "ab".into(),
+            updated_at: None,
+        };
+        assert!(matches!(
+            state.record("t", "N", entry.clone()),
+            Err(StateError::ReadOnly { .. })
+        ));
+        assert!(!missing.exists());
+        // An existing folder is read with its key, without its lock.
+        let value = SecretString::from("v");
+        let held = State::open(&missing).unwrap();
+        held.record("t", "N", entry.clone()).unwrap();
+        let reader = State::open_read_only(&missing).unwrap();
+        assert_eq!(reader.entries("t").get("N"), Some(&entry));
+        assert_eq!(
+            reader.digest("t", "N", &value),
+            held.digest("t", "N", &value)
+        );
     }
 
     #[test]

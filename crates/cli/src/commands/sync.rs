@@ -18,8 +18,13 @@ const TEMPLATE: &str = "[{bar:30}] {pos}/{len} ETA {eta} {msg}";
 
 /// Runs `sync`.
 pub(crate) fn run(settings: SyncSettings) -> Result<(), Error> {
-    // The lock is taken before anything is read or sent.
-    let state = State::open(&settings.state_dir)?;
+    // The lock is taken before anything is read or sent. A plan only reads the state:
+    // it makes no folder, takes no lock, and writes nothing.
+    let state = if settings.plan_only {
+        State::open_read_only(&settings.state_dir)?
+    } else {
+        State::open(&settings.state_dir)?
+    };
     let mut sync = Sync::new(settings.options.clone());
     if let Some(connection) = settings.github {
         sync = sync.github(super::github::connect(connection)?);

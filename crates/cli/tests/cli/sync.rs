@@ -91,7 +91,8 @@ fn plan_sends_no_write_and_json_describes_it() {
     assert!(stdout.contains("+ A create"), "{stdout}");
     assert!(stdout.contains("- OLD delete"), "{stdout}");
     assert!(github.requests().iter().all(|r| r.method == "GET"));
-    assert!(!dir.path().join(".sealpost/state.json").exists());
+    // Nothing written on this side either: no state folder, no key.
+    assert!(!dir.path().join(".sealpost").exists());
 
     let output = sync(&github, &config, &["--plan", "--json"]);
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -240,7 +241,7 @@ fn a_second_run_on_one_state_folder_is_refused() {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sealpost"))
         .arg("sync")
         .arg(&config)
-        .args(["--plan"])
+        .args(["--writes-per-minute", "0"])
         .env("GH_TOKEN", github.token())
         .env("GITHUB_API_URL", github.url())
         .stdout(Stdio::null())
@@ -248,7 +249,7 @@ fn a_second_run_on_one_state_folder_is_refused() {
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(700));
-    let output = sync(&github, &config, &["--plan"]);
+    let output = sync(&github, &config, &["--writes-per-minute", "0"]);
     child.kill().unwrap();
     child.wait().unwrap();
     assert_eq!(output.status.code(), Some(1), "{}", described(&output));
