@@ -21,7 +21,10 @@
 //! and whether it is byte for byte what was sent. Then it does the same with a local
 //! fake Coder:
 //!
-//! 5. a Coder user secret that workspaces receive as `$NPM_TOKEN`.
+//! 5. a Coder user secret that workspaces receive as `$NPM_TOKEN`,
+//!
+//! and, last, declares a repository secret in a TOML file and lets `sealpost::sync`
+//! store it (6.), then runs the sync again to show that nothing unchanged is sent.
 //!
 //! It exits with 0 if every value arrived intact.
 //!
@@ -35,6 +38,7 @@ use std::process::ExitCode;
 use sealpost::client::PutOutcome;
 use sealpost::client::coder;
 use sealpost::client::github::{self, App, Repo, Visibility};
+use sealpost::sync;
 use sealpost_fakes::{AppKey, FakeCoder, FakeGitHub, Scope};
 
 /// The values the demo stores. Made up for the demo; they are never printed.
@@ -48,6 +52,7 @@ pub(crate) const REGISTRY_TOKEN: &str = "ghp_d3p3nd4b0tR3g1stryD3m0T0k3n";
 /// The demo's GitHub App and its installation on the organization `acme`.
 const APP_ID: u64 = 424_242;
 const ACME_INSTALLATION: u64 = 1_001;
+pub(crate) const RELEASE_TOKEN: &str = "rel_syncD3m0T0k3nN0tR3aL";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -162,6 +167,7 @@ pub(crate) async fn run(out: &mut impl Write) -> Result<bool, Box<dyn Error>> {
     all_match &= check(out, &server, &dependabot, "REGISTRY_TOKEN", REGISTRY_TOKEN)?;
 
     all_match &= coder_secret(out).await?;
+    all_match &= sync_step(out, &server, &gh).await?;
 
     writeln!(
         out,
@@ -212,6 +218,43 @@ async fn coder_secret(out: &mut impl Write) -> Result<bool, Box<dyn Error>> {
         stored.value.as_bytes(),
         CODER_NPM_TOKEN,
     )?)
+}
+
+/// 6. `sealpost::sync`: a secret declared in a TOML file (its value read from a file),
+///    stored by the sync engine; a second run sends nothing, since the value's keyed
+///    digest and the secret's `updated_at` are unchanged.
+async fn sync_step(
+    out: &mut impl Write,
+    server: &FakeGitHub,
+    gh: &github::Client,
+) -> Result<bool, Box<dyn Error>> {
+    let dir = tempfile::tempdir()?;
+    std::fs::write(dir.path().join("release_token"), RELEASE_TOKEN)?;
+    std::fs::write(
+        dir.path().join("sync.toml"),
+        "[[github]]\nrepo = \"octocat/hello-world\"\n[github.secrets]\n\
+         RELEASE_TOKEN = { file = \"release_token\" }\n",
+    )?;
+    let config = sync::Config::load(dir.path().join("sync.toml"))?;
+    let state = sync::State::open(config.default_state_dir())?;
+    let mut options = sync::Options::default();
+    options.writes_per_minute = 0; // a local server: no pacing
+    let engine = sync::Sync::new(options).github(gh.clone());
+    let first = engine
+        .apply(engine.plan(&config, &state).await, &state)
+        .await;
+    let second = engine
+        .apply(engine.plan(&config, &state).await, &state)
+        .await;
+    writeln!(
+        out,
+        "6. sync: RELEASE_TOKEN declared in a TOML file ({} created; a second run sent {} writes)",
+        first.count(sync::Action::Create),
+        second.writes
+    )?;
+    let repo = Scope::repo("actions", "octocat", "hello-world");
+    let stored = check(out, server, &repo, "RELEASE_TOKEN", RELEASE_TOKEN)?;
+    Ok(stored && first.is_success() && second.is_success() && second.writes == 0)
 }
 
 /// Prints what the server stored for `name` in `scope` and whether it is `sent`.

@@ -8,3 +8,8 @@ pub use sealpost_seal as seal;
 /// [`sealpost-client`](https://docs.rs/sealpost-client), re-exported.
 #[doc(inline)]
 pub use sealpost_client as client;
+
+/// Declared secrets kept in place across GitHub and Coder (`sealpost sync`):
+/// [`sealpost-sync`](https://docs.rs/sealpost-sync), re-exported.
+#[doc(inline)]
+pub use sealpost_sync as sync;

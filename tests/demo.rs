@@ -16,8 +16,9 @@ async fn the_demo_stores_every_secret_intact_and_prints_none() {
     let all_match = demo::run(&mut out).await.unwrap();
     let printed = String::from_utf8(out).unwrap();
     assert!(all_match, "{printed}");
-    assert_eq!(printed.matches("matches     yes").count(), 5, "{printed}");
+    assert_eq!(printed.matches("matches     yes").count(), 6, "{printed}");
     assert!(printed.contains("as GitHub App"), "{printed}");
+    assert!(printed.contains("a second run sent 0 writes"), "{printed}");
     assert!(printed.contains("Every secret arrived intact"), "{printed}");
 
     // No run of six bytes of any secret appears in the output: the mask shows two.
@@ -27,6 +28,7 @@ async fn the_demo_stores_every_secret_intact_and_prints_none() {
         demo::DATABASE_URL,
         demo::CODER_NPM_TOKEN,
         demo::REGISTRY_TOKEN,
+        demo::RELEASE_TOKEN,
     ] {
         for window in secret.as_bytes().windows(6) {
             assert!(

@@ -81,7 +81,99 @@ pub(crate) enum Command {
     /// Create, list, show, update and delete Coder user secrets.
     #[command(after_help = CODER_ENVIRONMENT)]
     Coder(CoderArgs),
+
+    /// Make GitHub and Coder hold the secrets a TOML file declares: plan, then apply.
+    ///
+    /// Values are read from environment variables, files and commands, compared with
+    /// keyed digests kept in a state folder (never the values), and only what changed,
+    /// drifted or is missing is sent. Undeclared secrets are listed, and deleted only
+    /// with --prune.
+    #[command(after_help = SYNC_HELP)]
+    Sync(SyncArgs),
 }
+
+/// `sealpost sync CONFIG`.
+#[derive(Args)]
+// Each bool is one independent flag, as clap takes it.
+#[allow(clippy::struct_excessive_bools)]
+pub(crate) struct SyncArgs {
+    /// The configuration: `[[github]]` and `[[coder]]` tables, each with a `secrets`
+    /// table of NAME = { env = "VAR" } | { file = "path" } | { command = [argv] }.
+    pub(crate) config: PathBuf,
+
+    /// Print what would be done, and send no write.
+    #[arg(long)]
+    pub(crate) plan: bool,
+
+    /// Delete the secrets of declared targets that the configuration does not declare.
+    #[arg(long)]
+    pub(crate) prune: bool,
+
+    /// At most this many writes a minute (GitHub asks for about one a second); 0: no
+    /// pacing.
+    #[arg(long, value_name = "N", default_value_t = sealpost_sync::DEFAULT_WRITES_PER_MINUTE)]
+    pub(crate) writes_per_minute: u32,
+
+    /// How many requests run at once, from 1 to 10 [default: 4].
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = RangedU64ValueParser::<usize>::new().range(1..=MAX_CONCURRENCY)
+    )]
+    pub(crate) concurrency: Option<usize>,
+
+    /// Print the plan (or the result) as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+
+    /// The state folder [default: `.sealpost/` beside CONFIG].
+    #[arg(long, value_name = "DIR")]
+    pub(crate) state: Option<PathBuf>,
+
+    /// GitHub's API URL, as for `sealpost github`.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = GITHUB_API_URL_ENV,
+        default_value = sealpost_client::github::DEFAULT_BASE_URL
+    )]
+    pub(crate) api_url: String,
+
+    /// Allow an `http://` GitHub API URL to a host that is not this machine.
+    #[arg(long)]
+    pub(crate) allow_insecure_http: bool,
+
+    /// The Coder deployment's URL, for `[[coder]]` targets.
+    #[arg(long, value_name = "URL", env = CODER_URL_ENV)]
+    pub(crate) coder_url: Option<String>,
+}
+
+const SYNC_HELP: &str = "\
+Examples:
+  sealpost sync secrets.toml --plan
+  sealpost sync secrets.toml --prune --json
+  sealpost sync secrets.toml --writes-per-minute 0 --state /var/lib/sealpost
+
+Configuration:
+  [[github]]
+  org = \"acme\"                  # or repo = \"owner/name\" (+ environment), or user = true
+  visibility = \"selected\"       # org targets; optional
+  repositories = [\"acme/web\"]   # with selected, and for user targets
+  [github.secrets]
+  NPM_TOKEN = { env = \"NPM_TOKEN\" }
+  DB_URL = { file = \"secrets/db_url\" }                 # relative to CONFIG's folder
+  SIGNING_KEY = { command = [\"op\", \"read\", \"op://ci/key\"] } # no shell; one trailing newline cut
+
+  [[coder]]
+  user = \"me\"
+  [coder.secrets]
+  npm = { env = \"NPM_TOKEN\", env_name = \"NPM_TOKEN\", description = \"npm token\" }
+
+Environment:
+  GH_TOKEN, GITHUB_TOKEN  The GitHub token (for [[github]] targets).
+  GITHUB_API_URL          The API URL, when --api-url is not given.
+  CODER_URL               The Coder deployment, when --coder-url is not given.
+  CODER_SESSION_TOKEN     The Coder session token.";
 
 /// `sealpost keygen`.
 #[derive(Args)]

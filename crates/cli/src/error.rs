@@ -203,6 +203,22 @@ pub(crate) enum Error {
         count: usize,
     },
 
+    /// The sync configuration cannot be used.
+    #[error("{0}")]
+    SyncConfig(#[from] sealpost_sync::ConfigError),
+
+    /// The sync state folder cannot be used.
+    #[error("{0}")]
+    SyncState(#[from] sealpost_sync::StateError),
+
+    /// Some targets or secrets of a sync failed (each is listed above); the others
+    /// were done.
+    #[error("sync: {failed} failure(s), listed above; everything else was done")]
+    SyncFailed {
+        /// How many targets and secrets failed.
+        failed: usize,
+    },
+
     /// Some uploads of a bulk run failed (listed on standard error before this error);
     /// the others were stored.
     #[error("{failed} of {total} secrets were not stored in {scope}; the others were")]

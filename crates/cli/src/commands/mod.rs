@@ -7,6 +7,7 @@ mod keygen;
 mod man;
 mod open;
 mod seal;
+mod sync;
 
 use time::format_description::well_known::Rfc3339;
 
@@ -27,6 +28,7 @@ pub(crate) fn run(settings: Settings) -> Result<(), Error> {
         Settings::Open(settings) => open::run(&settings),
         Settings::Github(settings) => github::run(settings),
         Settings::Coder(settings) => coder::run(settings),
+        Settings::Sync(settings) => sync::run(settings),
     }
 }
 

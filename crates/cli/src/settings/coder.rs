@@ -150,6 +150,16 @@ impl CoderSettings {
     }
 }
 
+impl CoderConnection {
+    /// How to reach the deployment at `url` (`CODER_URL`), with the session token of
+    /// the environment (as every `coder` command takes it).
+    pub(crate) fn from_env(url: Option<String>, retry: RetryPolicy) -> Result<Self, Error> {
+        let url = url.ok_or(Error::MissingCoderUrl)?;
+        let token = token_from(|name| env::var_os(name))?;
+        Ok(CoderConnection { url, token, retry })
+    }
+}
+
 /// The session token from `CODER_SESSION_TOKEN`, if it is set and not blank.
 fn token_from(var: impl Fn(&str) -> Option<OsString>) -> Result<SecretString, Error> {
     let missing = Error::MissingToken {

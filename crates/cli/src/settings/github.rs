@@ -190,6 +190,25 @@ impl GithubSettings {
     }
 }
 
+impl GithubConnection {
+    /// How to reach GitHub at `api_url`, with the credentials found as every `github`
+    /// command finds them (no App flags: environment, then gh).
+    pub(crate) fn from_env(
+        api_url: String,
+        allow_insecure_http: bool,
+        retry: RetryPolicy,
+    ) -> Result<Self, Error> {
+        let credentials =
+            credentials::resolve(&AppFlags::default(), |name| env::var_os(name), &api_url)?;
+        Ok(GithubConnection {
+            api_url,
+            credentials,
+            retry,
+            allow_insecure_http,
+        })
+    }
+}
+
 /// The scope the flags name. clap has made sure exactly one of `--user`, `--org`,
 /// `--repo` and `--repo-id` is given, that `--env` comes with `--repo` or `--repo-id`,
 /// and that `--repo-id` comes with `--env`.

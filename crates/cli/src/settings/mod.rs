@@ -6,6 +6,7 @@ mod coder;
 mod credentials;
 mod github;
 mod registry;
+mod sync;
 
 use std::time::Duration;
 
@@ -24,6 +25,7 @@ pub(crate) use self::github::{
     GithubTask, ListSettings, SetManySettings, SetSettings,
 };
 pub(crate) use self::registry::{RegistrySetSettings, RegistryTask};
+pub(crate) use self::sync::SyncSettings;
 use crate::cli::{self, Cli, Command};
 use crate::error::{Error, Origin};
 
@@ -39,6 +41,8 @@ pub(crate) enum Settings {
     Github(GithubSettings),
     /// `sealpost coder secrets ...`.
     Coder(CoderSettings),
+    /// `sealpost sync CONFIG`.
+    Sync(SyncSettings),
 }
 
 /// What `keygen` prints.
@@ -114,6 +118,7 @@ impl Settings {
             }
             Command::Github(args) => Settings::Github(GithubSettings::resolve(args, retry)?),
             Command::Coder(args) => Settings::Coder(CoderSettings::resolve(args, retry)?),
+            Command::Sync(args) => Settings::Sync(SyncSettings::resolve(args, retry)?),
         })
     }
 }

@@ -19,6 +19,11 @@ fn top_level_help() {
 }
 
 #[test]
+fn sync_help() {
+    insta::assert_snapshot!(help(&["sync", "--help"]));
+}
+
+#[test]
 fn keygen_help() {
     insta::assert_snapshot!(help(&["keygen", "--help"]));
 }

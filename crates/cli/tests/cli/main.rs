@@ -14,6 +14,7 @@ mod libsodium;
 mod open;
 mod scopes;
 mod seal;
+mod sync;
 #[cfg(unix)]
 mod terminal;
 

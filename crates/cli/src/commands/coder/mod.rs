@@ -28,7 +28,7 @@ pub(crate) fn run(settings: CoderSettings) -> Result<(), Error> {
     }
 }
 
-fn connect(connection: CoderConnection) -> Result<Client, Error> {
+pub(super) fn connect(connection: CoderConnection) -> Result<Client, Error> {
     let CoderConnection { url, token, retry } = connection;
     let client = Client::builder(url)
         .token(token.expose_secret())

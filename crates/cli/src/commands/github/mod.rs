@@ -30,7 +30,7 @@ pub(crate) fn run(settings: GithubSettings) -> Result<(), Error> {
 }
 
 /// The client for `connection`.
-fn connect(connection: GithubConnection) -> Result<Client, Error> {
+pub(super) fn connect(connection: GithubConnection) -> Result<Client, Error> {
     let GithubConnection {
         api_url,
         credentials,

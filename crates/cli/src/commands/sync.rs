@@ -1,0 +1,103 @@
+//! `sealpost sync CONFIG`: drives `sealpost_sync`, which holds the engine (plan,
+//! state, journal, pacing). This module connects, shows progress, and prints the plan
+//! or the result.
+
+use std::io::{self, IsTerminal as _};
+use std::sync::Arc;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use sealpost_sync::{Event, State, Sync};
+
+use crate::error::Error;
+use crate::runtime;
+use crate::settings::{OutputFormat, SyncSettings};
+use crate::stdio;
+
+/// The bar's look: `[=====>    ] 12/60 ETA 40s updated NPM_TOKEN`.
+const TEMPLATE: &str = "[{bar:30}] {pos}/{len} ETA {eta} {msg}";
+
+/// Runs `sync`.
+pub(crate) fn run(settings: SyncSettings) -> Result<(), Error> {
+    // The lock is taken before anything is read or sent. A plan only reads the state:
+    // it makes no folder, takes no lock, and writes nothing.
+    let state = if settings.plan_only {
+        State::open_read_only(&settings.state_dir)?
+    } else {
+        State::open(&settings.state_dir)?
+    };
+    let mut sync = Sync::new(settings.options.clone());
+    if let Some(connection) = settings.github {
+        sync = sync.github(super::github::connect(connection)?);
+    }
+    if let Some(connection) = settings.coder {
+        sync = sync.coder(super::coder::connect(connection)?);
+    }
+    let bar = progress_bar();
+    if let Some(bar) = &bar {
+        let bar = Arc::clone(bar);
+        sync = sync.on_event(move |event| match event {
+            Event::Start { changes } => bar.set_length(*changes as u64),
+            Event::Done { name, action, ok } => {
+                let what = if *ok {
+                    format!("{action:?}").to_lowercase()
+                } else {
+                    "failed".to_owned()
+                };
+                bar.set_message(format!("{what} {name}"));
+                bar.inc(1);
+            }
+            Event::RateLimited { wait } => {
+                bar.println(format!("rate limited; waiting {} s", wait.as_secs()));
+            }
+            _ => {}
+        });
+    } else {
+        sync = sync.on_event(|event| {
+            if let Event::RateLimited { wait } = event {
+                eprintln!("rate limited; waiting {} s", wait.as_secs());
+            }
+        });
+    }
+    let config = &settings.config;
+    let plan = runtime::block_on(async {
+        let plan = sync.plan(config, &state).await;
+        if settings.plan_only {
+            return Ok(plan);
+        }
+        Ok(sync.apply(plan, &state).await)
+    })?;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    match settings.format {
+        OutputFormat::Json => {
+            let mut out = serde_json::to_string_pretty(&plan)?;
+            out.push('\n');
+            stdio::write_stdout(out.as_bytes())?;
+        }
+        OutputFormat::Text => stdio::write_stdout(plan.to_string().as_bytes())?,
+    }
+    let failures = plan.failures();
+    if failures.is_empty() {
+        return Ok(());
+    }
+    for (target, secret, reason) in &failures {
+        match secret {
+            Some(secret) => eprintln!("failed: secret `{secret}` of {target}: {reason}"),
+            None => eprintln!("failed: {target}: {reason}"),
+        }
+    }
+    Err(Error::SyncFailed {
+        failed: failures.len(),
+    })
+}
+
+/// A bar on standard error when it is a terminal.
+fn progress_bar() -> Option<Arc<ProgressBar>> {
+    io::stderr().is_terminal().then(|| {
+        let style = ProgressStyle::with_template(TEMPLATE)
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
+        Arc::new(ProgressBar::new(0).with_style(style))
+    })
+}

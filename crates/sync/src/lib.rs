@@ -1,0 +1,835 @@
+#![doc = include_str!("../README.md")]
+
+mod config;
+mod error;
+mod pace;
+mod plan;
+mod source;
+mod state;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use futures_util::{StreamExt as _, stream};
+use sealpost_client::coder::{self, SecretPatch, UserSecret};
+use sealpost_client::github::{
+    self, Access, RepositoryId, Scope, Secret, Visibility, VisibilityKind,
+};
+use secrecy::SecretString;
+use time::OffsetDateTime;
+use tokio::sync::Mutex;
+
+pub use crate::config::{Config, Source};
+pub use crate::error::{ConfigError, Problem, SourceError, SourceProblem, StateError};
+pub use crate::plan::{Action, Change, Outcome, Plan, TargetPlan};
+pub use crate::state::State;
+
+use crate::config::{CoderFields, CoderTarget, Declared, DeclaredAccess, GithubTarget, RepoName};
+use crate::pace::Pacer;
+use crate::plan::Handle;
+use crate::state::Entry;
+
+/// The default of [`Options::writes_per_minute`]: GitHub asks for about one mutating
+/// request a second.
+pub const DEFAULT_WRITES_PER_MINUTE: u32 = 60;
+
+/// The default of [`Options::concurrency`].
+pub const DEFAULT_CONCURRENCY: usize = 4;
+
+/// How a run behaves.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Options {
+    /// Delete the undeclared secrets of declared targets.
+    pub prune: bool,
+    /// At most this many writes a minute over the whole run; 0: unpaced.
+    pub writes_per_minute: u32,
+    /// Requests in flight at once (lists while planning, writes while applying).
+    pub concurrency: usize,
+    /// The longest rate-limit wait sync sits out (a primary limit resets within an
+    /// hour); a longer one fails the write.
+    pub max_rate_limit_wait: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            prune: false,
+            writes_per_minute: DEFAULT_WRITES_PER_MINUTE,
+            concurrency: DEFAULT_CONCURRENCY,
+            max_rate_limit_wait: Duration::from_secs(3700),
+        }
+    }
+}
+
+/// What a run reports while it works, for a progress bar or a log.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Event {
+    /// The apply starts: this many changes.
+    Start {
+        /// Changes to make.
+        changes: usize,
+    },
+    /// One change finished.
+    Done {
+        /// The secret.
+        name: String,
+        /// What was done.
+        action: Action,
+        /// Whether it worked.
+        ok: bool,
+    },
+    /// A write was refused for a rate limit; sync waits this long, then tries again.
+    RateLimited {
+        /// The wait.
+        wait: Duration,
+    },
+}
+
+type Hook = Arc<dyn Fn(&Event) + Send + std::marker::Sync>;
+
+/// The sync engine: plans what a [`Config`] needs against the servers and a
+/// [`State`], and applies the plan.
+///
+/// ```no_run
+/// use sealpost_sync::{Config, Options, State, Sync};
+///
+/// # async fn run(gh: sealpost_client::github::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// let config = Config::load("secrets.toml")?;
+/// let state = State::open(config.default_state_dir())?;
+/// let sync = Sync::new(Options::default()).github(gh);
+/// let plan = sync.plan(&config, &state).await;
+/// print!("{plan}");
+/// let done = sync.apply(plan, &state).await;
+/// print!("{done}");
+/// assert!(done.is_success());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Sync {
+    github: Option<github::Client>,
+    coder: Option<coder::Client>,
+    options: Options,
+    hook: Option<Hook>,
+}
+
+impl fmt::Debug for Sync {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sync")
+            .field("github", &self.github)
+            .field("coder", &self.coder)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sync {
+    /// An engine without clients; give the ones the configuration needs.
+    pub fn new(options: Options) -> Self {
+        Sync {
+            github: None,
+            coder: None,
+            options,
+            hook: None,
+        }
+    }
+
+    /// The GitHub client for `[[github]]` targets.
+    #[must_use]
+    pub fn github(mut self, client: github::Client) -> Self {
+        self.github = Some(client);
+        self
+    }
+
+    /// The Coder client for `[[coder]]` targets.
+    #[must_use]
+    pub fn coder(mut self, client: coder::Client) -> Self {
+        self.coder = Some(client);
+        self
+    }
+
+    /// Calls `hook` for each [`Event`] of an apply.
+    #[must_use]
+    pub fn on_event(mut self, hook: impl Fn(&Event) + Send + std::marker::Sync + 'static) -> Self {
+        self.hook = Some(Arc::new(hook));
+        self
+    }
+
+    fn event(&self, event: &Event) {
+        if let Some(hook) = &self.hook {
+            hook(event);
+        }
+    }
+
+    /// What `config` needs: reads every value, lists every target (one request per
+    /// 100 secrets, plus one per `selected` organization secret whose repositories
+    /// are declared), and compares with `state`. Sends no write.
+    ///
+    /// A target whose values cannot all be read, or whose secrets cannot be listed,
+    /// gets an [`TargetPlan::error`] and no change.
+    pub async fn plan(&self, config: &Config, state: &State) -> Plan {
+        let lookups = Lookups::default();
+        let github = config.github.iter().map(|target| {
+            let lookups = &lookups;
+            async move { self.plan_github(target, state, lookups).await }
+        });
+        let mut targets: Vec<TargetPlan> = stream::iter(github)
+            .buffered(self.options.concurrency.max(1))
+            .collect()
+            .await;
+        let coder = config
+            .coder
+            .iter()
+            .map(|target| async move { self.plan_coder(target, state).await });
+        targets.extend(
+            stream::iter(coder)
+                .buffered(self.options.concurrency.max(1))
+                .collect::<Vec<_>>()
+                .await,
+        );
+        Plan {
+            targets,
+            prune: self.options.prune,
+            applied: false,
+            writes: 0,
+        }
+    }
+
+    async fn plan_github(
+        &self,
+        target: &GithubTarget,
+        state: &State,
+        lookups: &Lookups,
+    ) -> TargetPlan {
+        let key = target_key_github(&target.scope);
+        let mut plan = TargetPlan::new(target.scope.to_string(), key.clone());
+        let Some(client) = &self.github else {
+            plan.error = Some("no GitHub client was given".to_owned());
+            return plan;
+        };
+        let values = match read_values(&target.secrets, &plan.target).await {
+            Ok(values) => values,
+            Err(error) => {
+                plan.error = Some(error);
+                return plan;
+            }
+        };
+        let secrets = client.secrets(target.scope.clone());
+        let remote = match secrets.list().await {
+            Ok(remote) => remote,
+            Err(err) => {
+                plan.error = Some(err.to_string());
+                return plan;
+            }
+        };
+        let entries = state.entries(&key);
+        for (declared, value) in target.secrets.iter().zip(values) {
+            let state_name = declared.name.to_ascii_uppercase();
+            let digest = state.digest(&key, &state_name, &value);
+            let current = remote
+                .iter()
+                .find(|secret| secret.name.eq_ignore_ascii_case(&declared.name));
+            let entry = entries.get(&state_name);
+            let sends_value = value_action(
+                current.is_some(),
+                current.and_then(|c| c.updated_at),
+                entry,
+                &digest,
+            );
+            let access = match self
+                .github_access(
+                    client,
+                    &secrets,
+                    target,
+                    declared,
+                    current,
+                    sends_value.is_some(),
+                    lookups,
+                )
+                .await
+            {
+                Ok(access) => access,
+                Err(err) => {
+                    plan.error = Some(format!("secret `{}`: {err}", declared.name));
+                    plan.changes.clear();
+                    plan.unchanged.clear();
+                    return plan;
+                }
+            };
+            let action = match (sends_value, &access) {
+                (Some(action), _) => action,
+                (None, Some((_, Some(_)))) => Action::Access,
+                (None, _) => {
+                    plan.unchanged.push(declared.name.clone());
+                    continue;
+                }
+            };
+            let (access, detail) = access.unzip();
+            plan.changes.push(Change {
+                name: declared.name.clone(),
+                action,
+                detail: detail.flatten(),
+                result: None,
+                value: (action != Action::Access).then_some(value),
+                digest: Some(if action == Action::Access {
+                    entry.map(|e| e.digest.clone()).unwrap_or(digest)
+                } else {
+                    digest
+                }),
+                state_name,
+                access,
+                fields: CoderFields::default(),
+            });
+        }
+        for secret in &remote {
+            let declared = target
+                .secrets
+                .iter()
+                .any(|d| d.name.eq_ignore_ascii_case(&secret.name));
+            if !declared {
+                plan.undeclared.push(secret.name.clone());
+            }
+        }
+        self.plan_deletions(&mut plan, str::to_ascii_uppercase);
+        plan.handle = Some(Handle::Github(secrets));
+        plan
+    }
+
+    /// The access to send with a value or on its own, and (when it differs from the
+    /// secret's) what changes, in words.
+    #[allow(clippy::too_many_arguments)]
+    async fn github_access(
+        &self,
+        client: &github::Client,
+        secrets: &github::Secrets,
+        target: &GithubTarget,
+        declared: &Declared,
+        current: Option<&Secret>,
+        sends_value: bool,
+        lookups: &Lookups,
+    ) -> Result<Option<(Access, Option<String>)>, sealpost_client::Error> {
+        let visibility_word = |kind: Option<VisibilityKind>| match kind {
+            Some(VisibilityKind::All) => "all",
+            Some(VisibilityKind::Private) => "private",
+            Some(VisibilityKind::Selected) => "selected",
+            _ => "unknown",
+        };
+        let (wanted_kind, repos) = match &target.access {
+            DeclaredAccess::Keep => return Ok(None),
+            DeclaredAccess::All => (Some(VisibilityKind::All), None),
+            DeclaredAccess::Private => (Some(VisibilityKind::Private), None),
+            DeclaredAccess::Selected(repos) => (Some(VisibilityKind::Selected), Some(repos)),
+            DeclaredAccess::Repositories(repos) => (None, Some(repos)),
+        };
+        let mut detail = None;
+        let mut known: HashMap<String, RepositoryId> = HashMap::new();
+        if let Some(current) = current {
+            let kind_differs = wanted_kind.is_some() && current.visibility != wanted_kind;
+            if kind_differs {
+                detail = Some(format!(
+                    "visibility {} → {}",
+                    visibility_word(current.visibility),
+                    visibility_word(wanted_kind)
+                ));
+            } else if let Some(repos) = repos {
+                let existing = secrets.existing(declared.name.as_str())?;
+                let now = existing.repositories().await?;
+                for repository in &now {
+                    known.insert(repository.full_name.to_ascii_lowercase(), repository.id);
+                }
+                let added: Vec<String> = repos
+                    .iter()
+                    .filter(|r| !now.iter().any(|n| r.matches(&n.full_name)))
+                    .map(RepoName::full)
+                    .collect();
+                let removed: Vec<String> = now
+                    .iter()
+                    .filter(|n| !repos.iter().any(|r| r.matches(&n.full_name)))
+                    .map(|n| n.full_name.clone())
+                    .collect();
+                if !added.is_empty() || !removed.is_empty() {
+                    let mut words = Vec::new();
+                    words.extend(added.iter().map(|r| format!("+{r}")));
+                    words.extend(removed.iter().map(|r| format!("-{r}")));
+                    detail = Some(format!("repositories {}", words.join(" ")));
+                }
+            }
+        }
+        if detail.is_none() && !sends_value {
+            return Ok(None);
+        }
+        if let (Some(repos), Some(detail)) = (repos, detail.as_mut())
+            && wanted_kind == Some(VisibilityKind::Selected)
+            && detail.starts_with("visibility")
+        {
+            let names: Vec<String> = repos.iter().map(RepoName::full).collect();
+            detail.push_str(" (");
+            detail.push_str(&names.join(", "));
+            detail.push(')');
+        }
+        let access = match (wanted_kind, repos) {
+            (Some(VisibilityKind::All), _) => Access::Visibility(Visibility::All),
+            (Some(VisibilityKind::Private), _) => Access::Visibility(Visibility::Private),
+            (_, Some(repos)) => {
+                let mut ids = Vec::with_capacity(repos.len());
+                for repo in repos {
+                    ids.push(lookups.id(client, repo, &known).await?);
+                }
+                if wanted_kind.is_some() {
+                    Access::Visibility(Visibility::Selected(ids))
+                } else {
+                    Access::Repositories(ids)
+                }
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some((access, detail)))
+    }
+
+    async fn plan_coder(&self, target: &CoderTarget, state: &State) -> TargetPlan {
+        let key = target_key_coder(&target.user_text);
+        let mut plan = TargetPlan::new(format!("Coder user `{}`", target.user_text), key.clone());
+        let Some(client) = &self.coder else {
+            plan.error = Some("no Coder client was given".to_owned());
+            return plan;
+        };
+        let values = match read_values(&target.secrets, &plan.target).await {
+            Ok(values) => values,
+            Err(error) => {
+                plan.error = Some(error);
+                return plan;
+            }
+        };
+        let secrets = client.user_secrets(target.user.clone());
+        let remote = match secrets.list().await {
+            Ok(remote) => remote,
+            Err(err) => {
+                plan.error = Some(err.to_string());
+                return plan;
+            }
+        };
+        let entries = state.entries(&key);
+        for (declared, value) in target.secrets.iter().zip(values) {
+            let digest = state.digest(&key, &declared.name, &value);
+            let current = remote.iter().find(|secret| secret.name == declared.name);
+            let entry = entries.get(&declared.name);
+            let sends_value = value_action(
+                current.is_some(),
+                current.map(|c| c.updated_at),
+                entry,
+                &digest,
+            );
+            let changed_fields = current
+                .map(|c| fields_differing(&declared.coder, c))
+                .unwrap_or_default();
+            let action = match sends_value {
+                Some(action) => action,
+                None if !changed_fields.is_empty() => Action::Fields,
+                None => {
+                    plan.unchanged.push(declared.name.clone());
+                    continue;
+                }
+            };
+            plan.changes.push(Change {
+                name: declared.name.clone(),
+                action,
+                detail: (!changed_fields.is_empty()).then(|| changed_fields.join(", ")),
+                result: None,
+                value: (action != Action::Fields).then_some(value),
+                digest: Some(if action == Action::Fields {
+                    entry.map(|e| e.digest.clone()).unwrap_or(digest)
+                } else {
+                    digest
+                }),
+                state_name: declared.name.clone(),
+                access: None,
+                fields: declared.coder.clone(),
+            });
+        }
+        for secret in &remote {
+            if !target.secrets.iter().any(|d| d.name == secret.name) {
+                plan.undeclared.push(secret.name.clone());
+            }
+        }
+        self.plan_deletions(&mut plan, str::to_owned);
+        plan.handle = Some(Handle::Coder(secrets));
+        plan
+    }
+
+    fn plan_deletions(&self, plan: &mut TargetPlan, state_name: impl Fn(&str) -> String) {
+        if !self.options.prune {
+            return;
+        }
+        for name in &plan.undeclared {
+            plan.changes.push(Change {
+                name: name.clone(),
+                action: Action::Delete,
+                detail: None,
+                result: None,
+                value: None,
+                digest: None,
+                state_name: state_name(name),
+                access: None,
+                fields: CoderFields::default(),
+            });
+        }
+    }
+
+    /// Carries out `plan`: every change, `concurrency` at a time, writes paced;
+    /// each successful write is journaled in `state` before the next result is
+    /// counted. One failure does not stop the others. Returns the plan with each
+    /// change's [`Outcome`].
+    pub async fn apply(&self, mut plan: Plan, state: &State) -> Plan {
+        let pacer = Pacer::new(self.options.writes_per_minute);
+        let writes = AtomicUsize::new(0);
+        let total = plan.changes().count();
+        self.event(&Event::Start { changes: total });
+        let jobs = plan
+            .targets
+            .iter_mut()
+            .filter(|target| target.error.is_none())
+            .flat_map(|target| {
+                let handle = target.handle.clone();
+                let key = target.key.clone();
+                target
+                    .changes
+                    .iter_mut()
+                    .map(move |change| (handle.clone(), key.clone(), change))
+            });
+        let pacer = &pacer;
+        let writes_ref = &writes;
+        stream::iter(jobs)
+            .map(|(handle, key, change)| async move {
+                let result = match handle {
+                    Some(handle) => {
+                        self.apply_one(&handle, &key, change, state, pacer, writes_ref)
+                            .await
+                    }
+                    None => Err("the target was not read".to_owned()),
+                };
+                self.event(&Event::Done {
+                    name: change.name.clone(),
+                    action: change.action,
+                    ok: result.is_ok(),
+                });
+                change.result = Some(match result {
+                    Ok(()) => Outcome::Done,
+                    Err(reason) => Outcome::Failed(reason),
+                });
+                // The value is not needed any more: wipe it now.
+                change.value = None;
+            })
+            .buffer_unordered(self.options.concurrency.max(1))
+            .collect::<()>()
+            .await;
+        plan.applied = true;
+        plan.writes = writes.load(Ordering::Relaxed);
+        plan
+    }
+
+    // One match over (service, action), then the one journal step they share.
+    #[allow(clippy::too_many_lines)]
+    async fn apply_one(
+        &self,
+        handle: &Handle,
+        key: &str,
+        change: &Change,
+        state: &State,
+        pacer: &Pacer,
+        writes: &AtomicUsize,
+    ) -> Result<(), String> {
+        let text = |err: sealpost_client::Error| err.to_string();
+        let value = || {
+            change
+                .value
+                .clone()
+                .ok_or_else(|| "no value was read".to_owned())
+        };
+        let updated_at = match (handle, change.action) {
+            (Handle::Github(secrets), Action::Delete) => {
+                self.write(pacer, writes, || secrets.delete(change.name.as_str()))
+                    .await
+                    .map_err(text)?;
+                return state
+                    .forget(key, std::slice::from_ref(&change.state_name))
+                    .map_err(|err| format!("deleted, but {err}"));
+            }
+            (Handle::Coder(secrets), Action::Delete) => {
+                self.write(pacer, writes, || secrets.delete(&change.name))
+                    .await
+                    .map_err(text)?;
+                return state
+                    .forget(key, std::slice::from_ref(&change.state_name))
+                    .map_err(|err| format!("deleted, but {err}"));
+            }
+            (Handle::Github(secrets), Action::Access) => {
+                let existing = secrets.existing(change.name.as_str()).map_err(text)?;
+                match &change.access {
+                    Some(Access::Visibility(visibility)) => {
+                        self.write(pacer, writes, || {
+                            existing.set_visibility(visibility.clone())
+                        })
+                        .await
+                    }
+                    Some(Access::Repositories(ids)) => {
+                        self.write(pacer, writes, || {
+                            existing.set_repositories(ids.iter().copied())
+                        })
+                        .await
+                    }
+                    _ => return Err("no access to set".to_owned()),
+                }
+                .map_err(text)?;
+                read_back(secrets, &change.name).await?
+            }
+            (Handle::Github(secrets), _) => {
+                let secrets = match &change.access {
+                    Some(access) => secrets.clone().with_access(access.clone()).map_err(text)?,
+                    None => secrets.clone(),
+                };
+                let value = value()?;
+                self.write(pacer, writes, || {
+                    secrets.put(change.name.as_str(), value.clone())
+                })
+                .await
+                .map_err(text)?;
+                read_back(&secrets, &change.name).await?
+            }
+            (Handle::Coder(secrets), Action::Create) => {
+                let value = value()?;
+                let fields = &change.fields;
+                let secret: UserSecret = self
+                    .write(pacer, writes, || {
+                        let mut create = secrets.create(change.name.as_str(), value.clone());
+                        if let Some(env_name) = &fields.env_name {
+                            create = create.env_name(env_name.as_str());
+                        }
+                        if let Some(description) = &fields.description {
+                            create = create.description(description.as_str());
+                        }
+                        if let Some(file_path) = &fields.file_path {
+                            create = create.file_path(file_path.as_str());
+                        }
+                        create.send()
+                    })
+                    .await
+                    .map_err(text)?;
+                Some(secret.updated_at)
+            }
+            (Handle::Coder(secrets), action) => {
+                let mut patch = SecretPatch::new();
+                if action != Action::Fields {
+                    patch = patch.value(value()?);
+                }
+                let fields = &change.fields;
+                if let Some(env_name) = &fields.env_name {
+                    patch = patch.env_name(env_name.as_str());
+                }
+                if let Some(description) = &fields.description {
+                    patch = patch.description(description.as_str());
+                }
+                if let Some(file_path) = &fields.file_path {
+                    patch = patch.file_path(file_path.as_str());
+                }
+                let secret = self
+                    .write(pacer, writes, || secrets.patch(&change.name, &patch))
+                    .await
+                    .map_err(text)?;
+                Some(secret.updated_at)
+            }
+        };
+        let digest = change.digest.clone().unwrap_or_default();
+        state
+            .record(key, &change.state_name, Entry { digest, updated_at })
+            .map_err(|err| format!("stored, but {err}; the next run sends it again"))
+    }
+
+    /// One write: waits for its slot, sends, and sits out rate limits the server
+    /// names a wait for (up to [`Options::max_rate_limit_wait`], three times).
+    async fn write<T, F, Fut>(
+        &self,
+        pacer: &Pacer,
+        writes: &AtomicUsize,
+        op: F,
+    ) -> Result<T, sealpost_client::Error>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<T, sealpost_client::Error>>,
+    {
+        let mut waits = 0;
+        loop {
+            pacer.slot().await;
+            writes.fetch_add(1, Ordering::Relaxed);
+            match op().await {
+                Err(err) if err.is_rate_limited() && waits < 3 => {
+                    let wait = err
+                        .api()
+                        .and_then(|api| api.retry_after)
+                        .unwrap_or(Duration::from_secs(60));
+                    if wait > self.options.max_rate_limit_wait {
+                        return Err(err);
+                    }
+                    waits += 1;
+                    self.event(&Event::RateLimited { wait });
+                    tokio::time::sleep(wait).await;
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+/// Which value write a declared secret needs, if any.
+fn value_action(
+    exists: bool,
+    remote_updated: Option<OffsetDateTime>,
+    entry: Option<&Entry>,
+    digest: &str,
+) -> Option<Action> {
+    if !exists {
+        return Some(Action::Create);
+    }
+    let Some(entry) = entry else {
+        return Some(Action::Update);
+    };
+    if let (Some(remote), Some(recorded)) = (remote_updated, entry.updated_at)
+        && remote > recorded
+    {
+        return Some(Action::Resend);
+    }
+    (entry.digest != digest).then_some(Action::Update)
+}
+
+/// The declared Coder fields that differ from the secret's.
+fn fields_differing(declared: &CoderFields, secret: &UserSecret) -> Vec<String> {
+    let mut names = Vec::new();
+    let pairs = [
+        ("env_name", &declared.env_name, &secret.env_name),
+        ("description", &declared.description, &secret.description),
+        ("file_path", &declared.file_path, &secret.file_path),
+    ];
+    for (name, want, have) in pairs {
+        if want.as_ref().is_some_and(|want| want != have) {
+            names.push(name.to_owned());
+        }
+    }
+    names
+}
+
+/// The secret's `updated_at` after a write (GitHub answers a `PUT` without one).
+async fn read_back(
+    secrets: &github::Secrets,
+    name: &str,
+) -> Result<Option<OffsetDateTime>, String> {
+    secrets
+        .get(name)
+        .await
+        .map(|secret| secret.updated_at)
+        .map_err(|err| {
+            format!("stored, but reading it back failed ({err}); the next run sends it again")
+        })
+}
+
+/// Reads every value of a target (commands run on a blocking thread); every failure,
+/// joined, when any fails.
+async fn read_values(secrets: &[Declared], target: &str) -> Result<Vec<SecretString>, String> {
+    let sources: Vec<(String, Source)> = secrets
+        .iter()
+        .map(|d| (d.name.clone(), d.source.clone()))
+        .collect();
+    let target = target.to_owned();
+    let read = tokio::task::spawn_blocking(move || {
+        let mut values = Vec::new();
+        let mut errors = Vec::new();
+        for (name, source) in sources {
+            match source::read(&source) {
+                Ok(value) => values.push(value),
+                Err(problem) => errors.push(
+                    SourceError {
+                        secret: name,
+                        target: target.clone(),
+                        source_text: source.to_string(),
+                        problem,
+                    }
+                    .to_string(),
+                ),
+            }
+        }
+        if errors.is_empty() {
+            Ok(values)
+        } else {
+            Err(errors.join("; "))
+        }
+    });
+    read.await
+        .unwrap_or_else(|err| Err(format!("reading the values failed: {err}")))
+}
+
+/// Repository ids looked up by name, once per run.
+#[derive(Default)]
+struct Lookups {
+    ids: Mutex<HashMap<String, RepositoryId>>,
+}
+
+impl Lookups {
+    async fn id(
+        &self,
+        client: &github::Client,
+        repo: &RepoName,
+        known: &HashMap<String, RepositoryId>,
+    ) -> Result<RepositoryId, sealpost_client::Error> {
+        let full = repo.full().to_ascii_lowercase();
+        if let Some(id) = known.get(&full) {
+            return Ok(*id);
+        }
+        if let Some(id) = self.ids.lock().await.get(&full) {
+            return Ok(*id);
+        }
+        let id = client.repository(&repo.owner, &repo.name).await?.id;
+        self.ids.lock().await.insert(full, id);
+        Ok(id)
+    }
+}
+
+impl TargetPlan {
+    fn new(target: String, key: String) -> Self {
+        TargetPlan {
+            target,
+            error: None,
+            changes: Vec::new(),
+            unchanged: Vec::new(),
+            undeclared: Vec::new(),
+            key,
+            handle: None,
+        }
+    }
+}
+
+/// The state's key of a GitHub target.
+pub(crate) fn target_key_github(scope: &Scope) -> String {
+    match scope {
+        Scope::User => "github user".to_owned(),
+        Scope::Org { app, org } => format!("github org {app} {}", org.to_ascii_lowercase()),
+        Scope::Repository { app, repo } => {
+            format!(
+                "github repo {app} {}",
+                repo.to_string().to_ascii_lowercase()
+            )
+        }
+        Scope::Environment { repo, environment } => format!(
+            "github environment {} {environment}",
+            repo.to_string().to_ascii_lowercase()
+        ),
+        _ => format!("github {scope}"),
+    }
+}
+
+/// The state's key of a Coder target.
+pub(crate) fn target_key_coder(user: &str) -> String {
+    format!("coder {user}")
+}

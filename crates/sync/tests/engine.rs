@@ -1,0 +1,689 @@
+//! The engine against the fakes, which decrypt what they receive: plans send no write,
+//! applies land every value, nothing changed sends nothing, drift is re-sent, access
+//! changes send no value, prune deletes only undeclared secrets, and the state holds
+//! no value nor an unkeyed hash of one.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::format_push_string, clippy::format_collect)]
+use std::path::PathBuf;
+use std::time::Duration;
+
+use base64::Engine as _;
+use sealpost_client::coder;
+use sealpost_client::github;
+use sealpost_fakes::{FakeCoder, FakeGitHub, LoggedRequest, Scope};
+use sealpost_sync::{Action, Config, Options, Outcome, Plan, State, Sync};
+use sha2::Digest as _;
+
+struct Setup {
+    dir: tempfile::TempDir,
+    github: FakeGitHub,
+}
+
+impl Setup {
+    async fn new(builder: sealpost_fakes::FakeGitHubBuilder) -> Setup {
+        Setup {
+            dir: tempfile::tempdir().unwrap(),
+            github: builder.start().await.unwrap(),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn write(&self, name: &str, text: &str) {
+        let path = self.path(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn config(&self, text: &str) -> Config {
+        self.write("sync.toml", text);
+        Config::load(self.path("sync.toml")).unwrap()
+    }
+
+    fn sync(&self, prune: bool) -> Sync {
+        let client = github::Client::builder()
+            .token(self.github.token())
+            .base_url(self.github.url())
+            .build()
+            .unwrap();
+        let mut options = Options::default();
+        options.writes_per_minute = 0;
+        options.prune = prune;
+        Sync::new(options).github(client)
+    }
+
+    /// Plans and applies; returns the applied plan and the requests it made.
+    async fn run(&self, config: &Config, prune: bool) -> (Plan, Vec<LoggedRequest>) {
+        let before = self.github.requests().len();
+        let state = State::open(config.default_state_dir()).unwrap();
+        let sync = self.sync(prune);
+        let plan = sync.plan(config, &state).await;
+        let done = sync.apply(plan, &state).await;
+        (done, self.github.requests()[before..].to_vec())
+    }
+}
+
+fn writes(requests: &[LoggedRequest]) -> Vec<&LoggedRequest> {
+    requests.iter().filter(|r| r.method != "GET").collect()
+}
+
+fn value_puts(requests: &[LoggedRequest]) -> usize {
+    requests
+        .iter()
+        .filter(|r| r.method == "PUT" && r.carried_value)
+        .count()
+}
+
+const ORG_AND_REPO: &str = r#"
+[[github]]
+org = "acme"
+[github.secrets]
+ONE = { file = "values/one" }
+TWO = { file = "values/two" }
+THREE = { command = ["sh", "-c", "printf 'v3-Tn5q\n\n'"] }
+
+[[github]]
+repo = "octo/hello"
+environment = "production"
+[github.secrets]
+DB_URL = { file = "values/db" }
+"#;
+
+async fn org_and_repo() -> (Setup, Config) {
+    let setup = Setup::new(FakeGitHub::builder()).await;
+    setup.write("values/one", "v1-Kq7zP\n");
+    setup.write("values/two", "v2-Wm3xR");
+    setup.write("values/db", "postgres://db-Hy8");
+    let config = setup.config(ORG_AND_REPO);
+    (setup, config)
+}
+
+#[tokio::test]
+async fn plan_sends_no_write_then_apply_lands_every_value_and_a_rerun_sends_nothing() {
+    let (setup, config) = org_and_repo().await;
+    let state = State::open(config.default_state_dir()).unwrap();
+    let plan = setup.sync(false).plan(&config, &state).await;
+    drop(state);
+    assert_eq!(plan.count(Action::Create), 4, "{plan}");
+    assert!(writes(&setup.github.requests()).is_empty());
+    assert!(!config.default_state_dir().join("state.json").exists());
+    let text = plan.to_string();
+    assert!(text.contains("+ ONE create"), "{text}");
+
+    let (done, requests) = setup.run(&config, false).await;
+    assert!(done.is_success(), "{done}");
+    assert_eq!(value_puts(&requests), 4);
+    let org = Scope::org("actions", "acme");
+    assert_eq!(
+        setup.github.stored(&org, "ONE").unwrap().plaintext,
+        b"v1-Kq7zP\n"
+    );
+    assert_eq!(
+        setup.github.stored(&org, "THREE").unwrap().plaintext,
+        b"v3-Tn5q\n"
+    );
+    assert_eq!(
+        setup
+            .github
+            .stored(&org, "ONE")
+            .unwrap()
+            .visibility
+            .as_deref(),
+        Some("private")
+    );
+    let env = Scope::environment("octo", "hello", "production");
+    assert_eq!(
+        setup.github.stored(&env, "DB_URL").unwrap().plaintext,
+        b"postgres://db-Hy8"
+    );
+
+    let (again, requests) = setup.run(&config, false).await;
+    assert!(again.is_success(), "{again}");
+    assert_eq!(again.changes().count(), 0, "{again}");
+    assert!(writes(&requests).is_empty(), "{requests:?}");
+    // One list per target, nothing else.
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    assert!(again.to_string().contains("0 writes sent"), "{again}");
+}
+
+#[tokio::test]
+async fn changing_two_values_sends_exactly_two_puts() {
+    let (setup, config) = org_and_repo().await;
+    setup.run(&config, false).await;
+    setup.write("values/two", "two, rotated");
+    setup.write("values/db", "postgres://db2");
+    let (done, requests) = setup.run(&config, false).await;
+    assert!(done.is_success(), "{done}");
+    assert_eq!(done.count(Action::Update), 2, "{done}");
+    assert_eq!(value_puts(&requests), 2);
+    assert_eq!(writes(&requests).len(), 2);
+    let org = Scope::org("actions", "acme");
+    assert_eq!(
+        setup.github.stored(&org, "TWO").unwrap().plaintext,
+        b"two, rotated"
+    );
+}
+
+#[tokio::test]
+async fn drift_is_resent_and_only_it() {
+    let (setup, config) = org_and_repo().await;
+    setup.run(&config, false).await;
+    // GitHub's `updated_at` has whole seconds: change it in a later second.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let org = Scope::org("actions", "acme");
+    setup.github.insert(&org, "TWO", "changed by hand");
+    let (done, requests) = setup.run(&config, false).await;
+    assert!(done.is_success(), "{done}");
+    let changes: Vec<_> = done
+        .changes()
+        .map(|c| (c.name.as_str(), c.action))
+        .collect();
+    assert_eq!(changes, [("TWO", Action::Resend)]);
+    assert_eq!(value_puts(&requests), 1);
+    assert_eq!(
+        setup.github.stored(&org, "TWO").unwrap().plaintext,
+        b"v2-Wm3xR"
+    );
+    let (again, requests) = setup.run(&config, false).await;
+    assert_eq!(again.changes().count(), 0, "{again}");
+    assert!(writes(&requests).is_empty());
+}
+
+#[tokio::test]
+async fn an_access_only_change_sends_no_value() {
+    let setup = Setup::new(
+        FakeGitHub::builder()
+            .repository(11, "acme/web")
+            .repository(12, "acme/api"),
+    )
+    .await;
+    setup.write("v", "value");
+    let config = setup.config(
+        "[[github]]\norg = \"acme\"\nvisibility = \"selected\"\nrepositories = [\"acme/web\"]\n\
+         [github.secrets]\nA = { file = \"v\" }\nB = { file = \"v\" }\n",
+    );
+    let (done, _) = setup.run(&config, false).await;
+    assert!(done.is_success(), "{done}");
+    let org = Scope::org("actions", "acme");
+    assert_eq!(
+        setup.github.stored(&org, "A").unwrap().repositories,
+        Some(vec![11])
+    );
+
+    // Nothing changed: a list, and one repositories request per selected secret.
+    let (again, requests) = setup.run(&config, false).await;
+    assert_eq!(again.changes().count(), 0, "{again}");
+    assert_eq!(requests.len(), 3, "{requests:?}");
+
+    let config = setup.config(
+        "[[github]]\norg = \"acme\"\nvisibility = \"selected\"\nrepositories = [\"acme/web\", \"acme/api\"]\n\
+         [github.secrets]\nA = { file = \"v\" }\nB = { file = \"v\" }\n",
+    );
+    let (done, requests) = setup.run(&config, false).await;
+    assert!(done.is_success(), "{done}");
+    assert_eq!(done.count(Action::Access), 2, "{done}");
+    assert!(
+        done.to_string().contains("repositories +acme/api"),
+        "{done}"
+    );
+    assert_eq!(value_puts(&requests), 0);
+    assert_eq!(writes(&requests).len(), 2);
+    let mut ids = setup
+        .github
+        .stored(&org, "B")
+        .unwrap()
+        .repositories
+        .unwrap();
+    ids.sort_unstable();
+    assert_eq!(ids, [11, 12]);
+
+    let config = setup.config(
+        "[[github]]\norg = \"acme\"\nvisibility = \"all\"\n\
+         [github.secrets]\nA = { file = \"v\" }\nB = { file = \"v\" }\n",
+    );
+    let (done, requests) = setup.run(&config, false).await;
+    assert_eq!(done.count(Action::Access), 2, "{done}");
+    assert_eq!(value_puts(&requests), 0);
+    assert_eq!(
+        setup
+            .github
+            .stored(&org, "A")
+            .unwrap()
+            .visibility
+            .as_deref(),
+        Some("all")
+    );
+    // The access change moved `updated_at`; the state follows, so no drift is seen.
+    let (again, requests) = setup.run(&config, false).await;
+    assert_eq!(again.changes().count(), 0, "{again}");
+    assert!(writes(&requests).is_empty());
+}
+
+#[tokio::test]
+async fn prune_deletes_only_undeclared_secrets_of_declared_targets() {
+    let (setup, config) = org_and_repo().await;
+    let org = Scope::org("actions", "acme");
+    let elsewhere = Scope::org("actions", "other");
+    setup.github.insert(&org, "OLD", "x");
+    setup.github.insert(&elsewhere, "OLD", "x");
+    let (done, requests) = setup.run(&config, false).await;
+    assert!(done.is_success(), "{done}");
+    assert_eq!(done.targets[0].undeclared, ["OLD"]);
+    assert!(
+        done.to_string()
+            .contains("? OLD undeclared (kept; --prune deletes it)"),
+        "{done}"
+    );
+    assert!(requests.iter().all(|r| r.method != "DELETE"));
+
+    let (done, requests) = setup.run(&config, true).await;
+    assert!(done.is_success(), "{done}");
+    let deletes: Vec<_> = requests.iter().filter(|r| r.method == "DELETE").collect();
+    assert_eq!(deletes.len(), 1, "{deletes:?}");
+    assert_eq!(deletes[0].path, "/orgs/acme/actions/secrets/OLD");
+    assert_eq!(setup.github.names(&org), ["ONE", "THREE", "TWO"]);
+    assert_eq!(setup.github.names(&elsewhere), ["OLD"]);
+}
+
+#[tokio::test]
+async fn a_source_that_fails_stops_its_target_only_and_is_named() {
+    let setup = Setup::new(FakeGitHub::builder()).await;
+    setup.write("ok", "fine");
+    let config = setup.config(
+        r#"
+[[github]]
+org = "acme"
+[github.secrets]
+GOOD = { file = "ok" }
+MISSING = { file = "nope" }
+FAILS = { command = ["sh", "-c", "exit 7"] }
+UNSET = { env = "SEALPOST_SYNC_TEST_UNSET_VARIABLE" }
+
+[[github]]
+repo = "octo/hello"
+[github.secrets]
+GOOD = { file = "ok" }
+"#,
+    );
+    let (done, _) = setup.run(&config, false).await;
+    assert!(!done.is_success());
+    let error = done.targets[0].error.clone().unwrap();
+    for needle in [
+        "`MISSING`",
+        "file nope",
+        "`FAILS`",
+        "command sh -c exit 7",
+        "`UNSET`",
+        "env SEALPOST_SYNC_TEST_UNSET_VARIABLE",
+    ] {
+        assert!(error.contains(needle), "{needle}: {error}");
+    }
+    assert!(!error.contains("`GOOD`"), "{error}");
+    assert!(
+        setup
+            .github
+            .names(&Scope::org("actions", "acme"))
+            .is_empty()
+    );
+    let repo = Scope::repo("actions", "octo", "hello");
+    assert_eq!(
+        setup.github.stored(&repo, "GOOD").unwrap().plaintext,
+        b"fine"
+    );
+    assert_eq!(done.failures().len(), 1);
+}
+
+#[tokio::test]
+async fn a_failed_target_does_not_stop_the_others() {
+    // The second org's list is refused (404 for an unknown route is not possible in
+    // the fake, so use a scope the token cannot reach: a repository environment whose
+    // name the client refuses before sending).
+    let setup = Setup::new(FakeGitHub::builder()).await;
+    setup.write("v", "value");
+    let config = setup.config(
+        "[[github]]\nrepo = \"octo/hello\"\nenvironment = \"..\"\n[github.secrets]\nA = { file = \"v\" }\n\
+         [[github]]\norg = \"acme\"\n[github.secrets]\nA = { file = \"v\" }\n",
+    );
+    let (done, _) = setup.run(&config, false).await;
+    assert!(!done.is_success());
+    assert!(done.targets[0].error.is_some(), "{done}");
+    assert_eq!(
+        done.targets[1].changes[0].result,
+        Some(Outcome::Done),
+        "{done}"
+    );
+}
+
+#[tokio::test]
+async fn state_and_output_hold_no_value_nor_an_unkeyed_hash_of_one() {
+    let (setup, config) = org_and_repo().await;
+    let (done, _) = setup.run(&config, false).await;
+    setup.write("values/one", "v1-rotated-Zr4");
+    let (rotated, _) = setup.run(&config, false).await;
+    let mut seen = String::new();
+    for entry in std::fs::read_dir(config.default_state_dir()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        seen.push_str(&String::from_utf8_lossy(&bytes));
+        seen.push_str(&base64::engine::general_purpose::STANDARD.encode(&bytes));
+    }
+    for plan in [&done, &rotated] {
+        seen.push_str(&plan.to_string());
+        seen.push_str(&serde_json::to_string(plan).unwrap());
+        seen.push_str(&format!("{plan:?}"));
+    }
+    for value in [
+        "v1-Kq7zP\n",
+        "v1-rotated-Zr4",
+        "v2-Wm3xR",
+        "v3-Tn5q\n",
+        "postgres://db-Hy8",
+    ] {
+        let sha = sha2::Sha256::digest(value.as_bytes());
+        let hex: String = sha.iter().map(|b| format!("{b:02x}")).collect();
+        let b64 = base64::engine::general_purpose::STANDARD.encode(sha);
+        for needle in [value.trim_end(), &hex, &b64] {
+            assert!(!seen.contains(needle), "found {needle:?}");
+        }
+    }
+    assert!(seen.contains("\"digest\""));
+}
+
+#[tokio::test]
+async fn a_run_that_was_cut_short_resends_only_what_was_not_recorded() {
+    let (setup, config) = org_and_repo().await;
+    // A state folder that knows only ONE, as after a crash after its journal entry.
+    setup.run(&config, false).await;
+    let state_file = config.default_state_dir().join("state.json");
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&state_file).unwrap()).unwrap();
+    let org = json["targets"]["github org actions acme"]
+        .as_object_mut()
+        .unwrap();
+    org.remove("TWO");
+    org.remove("THREE");
+    std::fs::write(&state_file, serde_json::to_vec(&json).unwrap()).unwrap();
+    let (done, requests) = setup.run(&config, false).await;
+    let changes: Vec<_> = done
+        .changes()
+        .map(|c| (c.name.as_str(), c.action))
+        .collect();
+    assert_eq!(
+        changes,
+        [("TWO", Action::Update), ("THREE", Action::Update)]
+    );
+    assert_eq!(value_puts(&requests), 2);
+}
+
+#[tokio::test]
+async fn coder_secrets_are_created_patched_and_left_alone() {
+    let coder_fake = FakeCoder::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    write("npm", "npm-1");
+    let toml = |description: &str| {
+        format!(
+            "[[coder]]\nuser = \"me\"\n[coder.secrets]\nnpm = {{ file = \"npm\", env_name = \"NPM_TOKEN\", description = \"{description}\" }}\n"
+        )
+    };
+    write("sync.toml", &toml("npm token"));
+    let client = coder::Client::builder(coder_fake.url())
+        .token(coder_fake.token())
+        .build()
+        .unwrap();
+    let mut options = Options::default();
+    options.writes_per_minute = 0;
+    let sync = Sync::new(options).coder(client);
+    let run = |config: Config| {
+        let sync = sync.clone();
+        async move {
+            let state = State::open(config.default_state_dir()).unwrap();
+            let plan = sync.plan(&config, &state).await;
+            sync.apply(plan, &state).await
+        }
+    };
+    let load = || Config::load(dir.path().join("sync.toml")).unwrap();
+    let done = run(load()).await;
+    assert!(done.is_success(), "{done}");
+    let secret = coder_fake.secret("npm").unwrap();
+    assert_eq!(
+        (secret.value.as_str(), secret.env_name.as_str()),
+        ("npm-1", "NPM_TOKEN")
+    );
+    assert_eq!(run(load()).await.changes().count(), 0);
+
+    write("npm", "npm-2");
+    let done = run(load()).await;
+    assert_eq!(done.count(Action::Update), 1, "{done}");
+    assert_eq!(coder_fake.secret("npm").unwrap().value, "npm-2");
+    let patches = coder_fake
+        .requests()
+        .iter()
+        .filter(|r| r.method == "PATCH")
+        .count();
+    assert_eq!(patches, 1);
+
+    write("sync.toml", &toml("npm publish token"));
+    let before = coder_fake.requests().len();
+    let done = run(load()).await;
+    assert_eq!(done.count(Action::Fields), 1, "{done}");
+    let sent = &coder_fake.requests()[before..];
+    assert!(sent.iter().all(|r| !r.carried_value), "{sent:?}");
+    assert_eq!(
+        coder_fake.secret("npm").unwrap().description,
+        "npm publish token"
+    );
+    assert_eq!(run(load()).await.changes().count(), 0);
+
+    // Drift: changed behind sync's back.
+    coder_fake.insert("npm", "by hand");
+    let done = run(load()).await;
+    assert_eq!(done.count(Action::Resend), 1, "{done}");
+    assert_eq!(coder_fake.secret("npm").unwrap().value, "npm-2");
+}
+
+#[tokio::test]
+async fn user_secrets_get_their_repositories() {
+    let setup = Setup::new(FakeGitHub::builder().repository(21, "me/dotfiles")).await;
+    setup.write("v", "value");
+    let config = setup.config(
+        "[[github]]\nuser = true\nrepositories = [\"me/dotfiles\"]\n[github.secrets]\nA = { file = \"v\" }\n",
+    );
+    let (done, _) = setup.run(&config, false).await;
+    assert!(done.is_success(), "{done}");
+    let stored = setup.github.stored(&Scope::user(), "A").unwrap();
+    assert_eq!(stored.repositories, Some(vec![21]));
+    let (again, requests) = setup.run(&config, false).await;
+    assert_eq!(again.changes().count(), 0, "{again}");
+    assert!(writes(&requests).is_empty());
+}
+
+#[tokio::test]
+async fn writes_are_paced() {
+    let (setup, config) = org_and_repo().await;
+    let client = github::Client::builder()
+        .token(setup.github.token())
+        .base_url(setup.github.url())
+        .build()
+        .unwrap();
+    let mut options = Options::default();
+    options.writes_per_minute = 600; // one every 100 ms
+    let sync = Sync::new(options).github(client);
+    let state = State::open(config.default_state_dir()).unwrap();
+    let plan = sync.plan(&config, &state).await;
+    let start = std::time::Instant::now();
+    let done = sync.apply(plan, &state).await;
+    assert!(done.is_success(), "{done}");
+    // Four writes: slots at 0, 100, 200 and 300 ms.
+    assert!(
+        start.elapsed() >= Duration::from_millis(300),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(done.writes, 4);
+}
+
+#[tokio::test]
+async fn a_rate_limit_with_a_named_wait_is_sat_out() {
+    let setup = Setup::new(
+        FakeGitHub::builder()
+            .fail_first_puts(1, sealpost_fakes::Fault::TooManyRequests { retry_after: 1 }),
+    )
+    .await;
+    setup.write("v", "value");
+    let config =
+        setup.config("[[github]]\norg = \"acme\"\n[github.secrets]\nA = { file = \"v\" }\n");
+    // A client that does not retry by itself: the engine must.
+    let client = github::Client::builder()
+        .token(setup.github.token())
+        .base_url(setup.github.url())
+        .retry(sealpost_client::RetryPolicy::default().max_attempts(1))
+        .build()
+        .unwrap();
+    let mut options = Options::default();
+    options.writes_per_minute = 0;
+    let waits = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = std::sync::Arc::clone(&waits);
+    let sync = Sync::new(options).github(client).on_event(move |event| {
+        if let sealpost_sync::Event::RateLimited { wait } = event {
+            seen.lock().unwrap().push(*wait);
+        }
+    });
+    let state = State::open(config.default_state_dir()).unwrap();
+    let plan = sync.plan(&config, &state).await;
+    let done = sync.apply(plan, &state).await;
+    assert!(done.is_success(), "{done}");
+    assert_eq!(*waits.lock().unwrap(), [Duration::from_secs(1)]);
+    assert_eq!(
+        setup
+            .github
+            .put_statuses(&Scope::org("actions", "acme"), "A"),
+        [429, 201]
+    );
+    assert_eq!(done.writes, 2);
+}
+
+#[tokio::test]
+async fn a_second_state_open_is_refused_while_a_run_holds_it() {
+    let (_setup, config) = org_and_repo().await;
+    let _held = State::open(config.default_state_dir()).unwrap();
+    assert!(matches!(
+        State::open(config.default_state_dir()),
+        Err(sealpost_sync::StateError::Locked { .. })
+    ));
+}
+
+#[tokio::test]
+async fn an_exhausted_rate_limit_is_waited_out_until_its_reset() {
+    let setup = Setup::new(FakeGitHub::builder().fail_first_puts(
+        1,
+        sealpost_fakes::Fault::RateLimitExhausted { reset_after: 1 },
+    ))
+    .await;
+    setup.write("v", "value");
+    let config =
+        setup.config("[[github]]\nrepo = \"octo/hello\"\n[github.secrets]\nA = { file = \"v\" }\n");
+    let client = github::Client::builder()
+        .token(setup.github.token())
+        .base_url(setup.github.url())
+        .retry(sealpost_client::RetryPolicy::default().max_attempts(1))
+        .build()
+        .unwrap();
+    let mut options = Options::default();
+    options.writes_per_minute = 0;
+    let sync = Sync::new(options).github(client);
+    let state = State::open(config.default_state_dir()).unwrap();
+    let plan = sync.plan(&config, &state).await;
+    let done = sync.apply(plan, &state).await;
+    assert!(done.is_success(), "{done}");
+    let repo = Scope::repo("actions", "octo", "hello");
+    assert_eq!(setup.github.put_statuses(&repo, "A"), [403, 201]);
+    assert_eq!(setup.github.stored(&repo, "A").unwrap().plaintext, b"value");
+}
+
+#[tokio::test]
+async fn a_target_the_server_answers_404_for_does_not_stop_the_others() {
+    let setup = Setup::new(FakeGitHub::builder()).await;
+    let coder_fake = FakeCoder::start().await.unwrap();
+    setup.write("v", "value");
+    let config = setup.config(
+        "[[coder]]\nuser = \"nobody\"\n[coder.secrets]\nx = { file = \"v\" }\n\
+         [[github]]\norg = \"acme\"\n[github.secrets]\nA = { file = \"v\" }\n",
+    );
+    let mut options = Options::default();
+    options.writes_per_minute = 0;
+    let sync = Sync::new(options)
+        .github(
+            github::Client::builder()
+                .token(setup.github.token())
+                .base_url(setup.github.url())
+                .build()
+                .unwrap(),
+        )
+        .coder(
+            coder::Client::builder(coder_fake.url())
+                .token(coder_fake.token())
+                .build()
+                .unwrap(),
+        );
+    let state = State::open(config.default_state_dir()).unwrap();
+    let plan = sync.plan(&config, &state).await;
+    let done = sync.apply(plan, &state).await;
+    assert!(!done.is_success());
+    let failures = done.failures();
+    assert_eq!(failures.len(), 1, "{done}");
+    assert!(failures[0].0.contains("nobody"), "{failures:?}");
+    assert!(failures[0].2.contains("404"), "{failures:?}");
+    assert_eq!(
+        setup
+            .github
+            .stored(&Scope::org("actions", "acme"), "A")
+            .unwrap()
+            .plaintext,
+        b"value"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_write_fails_that_secret_only_and_says_why() {
+    let coder_fake = FakeCoder::builder()
+        .reserve_env_name("DEPLOYMENT_ONLY")
+        .start()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("v"), "value").unwrap();
+    std::fs::write(
+        dir.path().join("sync.toml"),
+        "[[coder]]\n[coder.secrets]\n\
+         good = { file = \"v\" }\n\
+         refused = { file = \"v\", env_name = \"DEPLOYMENT_ONLY\" }\n",
+    )
+    .unwrap();
+    let config = Config::load(dir.path().join("sync.toml")).unwrap();
+    let mut options = Options::default();
+    options.writes_per_minute = 0;
+    let sync = Sync::new(options).coder(
+        coder::Client::builder(coder_fake.url())
+            .token(coder_fake.token())
+            .build()
+            .unwrap(),
+    );
+    let state = State::open(config.default_state_dir()).unwrap();
+    let plan = sync.plan(&config, &state).await;
+    let done = sync.apply(plan, &state).await;
+    let failures = done.failures();
+    assert_eq!(failures.len(), 1, "{done}");
+    assert_eq!(failures[0].1.as_deref(), Some("refused"));
+    assert!(failures[0].2.contains("400"), "{failures:?}");
+    assert!(
+        done.to_string().contains("+ refused create ... FAILED: "),
+        "{done}"
+    );
+    assert_eq!(coder_fake.names(), ["good"]);
+    // The next run tries the refused one again, and only it.
+    let plan = sync.plan(&config, &state).await;
+    let names: Vec<_> = plan.changes().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["refused"]);
+}
