@@ -404,11 +404,9 @@ impl Parser<'_> {
             "actions" => Ok(App::Actions),
             "codespaces" => Ok(App::Codespaces),
             "dependabot" => Ok(App::Dependabot),
-            "agents" => Err(Problem::Refused(
-                "`agents` secrets are not supported by this version of sealpost yet".to_owned(),
-            )),
+            "agents" => Ok(App::Agents),
             _ => Err(Problem::Refused(format!(
-                "`{app}` is not an app; use actions, codespaces or dependabot"
+                "`{app}` is not an app; use actions, codespaces, dependabot or agents"
             ))),
         })
         .transpose()
