@@ -949,6 +949,22 @@ fn access_shows_and_changes_without_sending_a_value() {
             "octo/hello",
         ],
     ));
+    // `--visibility selected` alone keeps the repositories the secret has.
+    success(&mut gh(
+        &github,
+        &[
+            "access",
+            "TOKEN",
+            "--org",
+            "acme",
+            "--visibility",
+            "selected",
+        ],
+    ));
+    assert_eq!(
+        github.stored(&scope, "TOKEN").unwrap().repositories,
+        Some(vec![1_296_270])
+    );
     success(&mut gh(
         &github,
         &["access", "TOKEN", "--org", "acme", "--visibility", "all"],

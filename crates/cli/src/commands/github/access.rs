@@ -7,6 +7,7 @@ use sealpost_client::github::{Client, CurrentAccess, VisibilityKind};
 use serde::Serialize;
 
 use super::scope;
+use crate::cli::VisibilityArg;
 use crate::error::Error;
 use crate::runtime;
 use crate::settings::{AccessChange, AccessSettings, OutputFormat};
@@ -41,11 +42,16 @@ pub(super) fn run(client: &Client, settings: &AccessSettings) -> Result<(), Erro
         Ok::<_, Error>(match change {
             AccessChange::Show(format) => show(name.as_str(), &secret.access().await?, *format)?,
             AccessChange::Visibility(visibility, repos) => {
-                let repos = match repos {
-                    Some(repos) => repos.clone(),
-                    None => Vec::new(),
+                let visibility = match (visibility, repos) {
+                    (_, Some(repos)) => scope::visibility_of(client, *visibility, repos).await?,
+                    // `selected` alone keeps the repositories a selected secret has.
+                    (VisibilityArg::Selected, None) => {
+                        let current = secret.access().await?;
+                        let ids = current.repositories.iter().flatten().map(|r| r.id);
+                        sealpost_client::github::Visibility::Selected(ids.collect())
+                    }
+                    (_, None) => scope::visibility_of(client, *visibility, &[]).await?,
                 };
-                let visibility = scope::visibility_of(client, *visibility, &repos).await?;
                 secret.set_visibility(visibility.clone()).await?;
                 let mut line = format!(
                     "Set visibility of secret {name} in {place} to {}",
