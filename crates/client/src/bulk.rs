@@ -267,7 +267,7 @@ mod tests {
             if value.expose_secret() == "fail" {
                 return Err(Error::InvalidInput {
                     what: "value",
-                    problem: "refused".into(),
+                    problem: crate::InputProblem::Empty,
                 });
             }
             self.stored

@@ -11,8 +11,8 @@ mod store;
 mod transport;
 
 pub use error::{
-    ApiError, Context, Error, Field, FieldProblem, KeyProblem, NameProblem, Operation, Service,
-    Validation,
+    ApiError, Context, Error, Field, FieldProblem, InputProblem, KeyProblem, NameProblem,
+    Operation, Service, Validation,
 };
 pub use retry::{RetryPolicy, RetryWait, WaitReason};
 pub use store::{PutOutcome, SecretInfo, SecretStore};

@@ -33,7 +33,7 @@ use url::Url;
 use zeroize::Zeroizing;
 
 use crate::auth::AppAuth;
-use crate::error::{ApiError, Context, Error, Service, Validation};
+use crate::error::{ApiError, Context, Error, InputProblem, Service, Validation};
 use crate::retry::{self, Failure, RetryPolicy, RetryWait, WaitReason};
 
 /// The most same-origin redirects followed for one attempt.
@@ -129,12 +129,15 @@ impl Transport {
     pub(crate) fn url(&self, segments: &[&str]) -> Result<Url, Error> {
         let mut path = self.base.path().trim_end_matches('/').to_owned();
         for segment in segments {
-            if segment.is_empty() || *segment == "." || *segment == ".." {
+            let problem = match *segment {
+                "" => Some(InputProblem::Empty),
+                "." | ".." => Some(InputProblem::DotSegment),
+                _ => None,
+            };
+            if let Some(problem) = problem {
                 return Err(Error::InvalidInput {
                     what: "URL path segment",
-                    problem: format!(
-                        "`{segment}` cannot be a path segment; names must not be empty, `.` or `..`"
-                    ),
+                    problem,
                 });
             }
             path.push('/');
@@ -427,7 +430,9 @@ impl Request {
     pub(crate) fn json<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Result<Self, Error> {
         let body = Body::json(body).map_err(|err| Error::InvalidInput {
             what: "request body",
-            problem: format!("cannot be written as JSON: {err}"),
+            problem: InputProblem::NotJson {
+                reason: err.to_string(),
+            },
         })?;
         self.body = Some(body);
         Ok(self)

@@ -15,7 +15,9 @@ use super::validation::{
 };
 use super::wire::{CreateBody, Plain, UpdateBody, UserSecret};
 use crate::transport::Request;
-use crate::{Context, Error, Operation, PutOutcome, SecretInfo, SecretStore, Service};
+use crate::{
+    Context, Error, InputProblem, Operation, PutOutcome, SecretInfo, SecretStore, Service,
+};
 
 /// The secrets of one Coder user (`/api/v2/users/{user}/secrets`). Made by
 /// [`Client::my_secrets`] or [`Client::user_secrets`].
@@ -89,10 +91,9 @@ impl UserSecrets {
         if patch.is_empty() {
             return Err(Error::InvalidInput {
                 what: "secret update",
-                problem: format!(
-                    "nothing to change in secret `{name}`; give a value, description, \
-                     env_name or file_path"
-                ),
+                problem: InputProblem::NothingToChange {
+                    secret: name.to_owned(),
+                },
             });
         }
         if let Some(value) = &patch.value {

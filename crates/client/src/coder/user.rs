@@ -5,7 +5,7 @@ use std::fmt;
 
 use uuid::Uuid;
 
-use crate::Error;
+use crate::{Error, InputProblem};
 
 /// The user whose secrets a request is about: the session token's own user (`me`, the
 /// default), a username, or a user's id.
@@ -59,19 +59,20 @@ impl User {
             return Ok(());
         };
         let problem = if name.is_empty() {
-            "it is empty; give a username, a user id, or `me`"
+            InputProblem::Empty
         } else if name == "." || name == ".." {
-            "`.` and `..` are not usernames"
-        } else if name.contains('/') {
-            "it holds a `/`; Coder usernames are letters, digits and `-`"
-        } else if name.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            "it holds whitespace or control characters (a line break?)"
+            InputProblem::DotSegment
+        } else if let Some(character) = name
+            .chars()
+            .find(|&c| c == '/' || c.is_whitespace() || c.is_control())
+        {
+            InputProblem::ForbiddenCharacter { character }
         } else {
             return Ok(());
         };
         Err(Error::InvalidInput {
             what: "Coder user",
-            problem: format!("`{}`: {problem}", name.escape_debug()),
+            problem,
         })
     }
 }

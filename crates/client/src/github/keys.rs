@@ -201,7 +201,7 @@ mod tests {
             .get(&Scope::User, async {
                 Err(Error::InvalidInput {
                     what: "x",
-                    problem: "y".into(),
+                    problem: crate::InputProblem::Empty,
                 })
             })
             .await;

@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use secrecy::{ExposeSecret as _, SecretString};
 
-use crate::{Error, NameProblem};
+use crate::{Error, InputProblem, NameProblem};
 
 /// The largest secret value GitHub stores: 48 KB (49 152 bytes) of plaintext.
 pub const MAX_VALUE_BYTES: usize = 48 * 1024;
@@ -197,9 +197,9 @@ pub(crate) fn check_account(what: &'static str, value: &str) -> Result<(), Error
     if value.contains('/') {
         return Err(Error::InvalidInput {
             what,
-            problem: format!(
-                "`{value}` holds a `/`; give the owner and the repository name separately"
-            ),
+            problem: InputProblem::OwnerWithName {
+                given: value.to_owned(),
+            },
         });
     }
     Ok(())
@@ -209,18 +209,15 @@ pub(crate) fn check_account(what: &'static str, value: &str) -> Result<(), Error
 /// `.` or `..`, no control characters. Everything else is percent-encoded.
 pub(crate) fn check_segment(what: &'static str, value: &str) -> Result<(), Error> {
     let problem = if value.is_empty() {
-        "it is empty"
+        InputProblem::Empty
     } else if value == "." || value == ".." {
-        "`.` and `..` cannot be names"
-    } else if value.chars().any(char::is_control) {
-        "it holds control characters (a line break?)"
+        InputProblem::DotSegment
+    } else if let Some(character) = value.chars().find(|c| c.is_control()) {
+        InputProblem::ForbiddenCharacter { character }
     } else {
         return Ok(());
     };
-    Err(Error::InvalidInput {
-        what,
-        problem: problem.to_owned(),
-    })
+    Err(Error::InvalidInput { what, problem })
 }
 
 #[cfg(test)]

@@ -32,7 +32,7 @@ use super::ops::public_key_from;
 use super::pagination::all_pages;
 use super::types::{RepositoryId, Visibility, VisibilityKind};
 use crate::transport::Request;
-use crate::{Context, Error, Field, FieldProblem, Operation, Service};
+use crate::{Context, Error, Field, FieldProblem, InputProblem, Operation, Service};
 
 /// The kinds of registry GitHub documents for `registry_type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -144,11 +144,9 @@ impl FromStr for RegistryType {
             .find(|kind| kind.as_str() == wanted)
             .ok_or_else(|| Error::InvalidInput {
                 what: "registry type",
-                problem: format!(
-                    "`{}` is not one GitHub knows; use one of {}",
-                    text.trim(),
-                    RegistryType::ALL.map(RegistryType::as_str).join(", ")
-                ),
+                problem: InputProblem::UnknownRegistryType {
+                    given: text.trim().to_owned(),
+                },
             })
     }
 }
@@ -550,7 +548,9 @@ fn check_fields(what: &str, value: Option<&SecretString>, url: Option<&str>) -> 
         if !parsed.is_some_and(|u| matches!(u.scheme(), "https" | "http") && u.has_host()) {
             return Err(Error::InvalidInput {
                 what: "registry URL",
-                problem: format!("`{url}` is not an http(s) URL, e.g. https://npm.pkg.github.com"),
+                problem: InputProblem::NotHttpUrl {
+                    given: url.to_owned(),
+                },
             });
         }
     }
@@ -600,7 +600,7 @@ impl CreateRegistry {
         if self.registry_type == RegistryType::Other {
             return Err(Error::InvalidInput {
                 what: "registry type",
-                problem: "`other` cannot be sent; name one of GitHub's types".to_owned(),
+                problem: InputProblem::OtherRegistryType,
             });
         }
         check_account("organization name", &registries.org)?;
@@ -708,7 +708,7 @@ impl UpdateRegistry {
         if self.registry_type == Some(RegistryType::Other) {
             return Err(Error::InvalidInput {
                 what: "registry type",
-                problem: "`other` cannot be sent; name one of GitHub's types".to_owned(),
+                problem: InputProblem::OtherRegistryType,
             });
         }
         check_fields(&self.name, self.value.as_ref(), self.url.as_deref())?;

@@ -13,7 +13,7 @@ use super::secrets::Access;
 use super::types::{App, RepositoryId, Visibility};
 use super::value::Payload;
 use crate::bulk::{BulkReport, ItemReport};
-use crate::{Error, PutOutcome};
+use crate::{Error, InputProblem, PutOutcome};
 
 /// The suffixes of the three names, in the order they are stored.
 const SUFFIXES: [&str; 3] = [
@@ -138,7 +138,7 @@ impl Client {
                 if prefix.is_empty() {
                     return Err(Error::InvalidInput {
                         what: "registry prefix",
-                        problem: "it is empty; use a name such as `GHCR`".to_owned(),
+                        problem: InputProblem::Empty,
                     });
                 }
                 scope.check()?;
@@ -154,10 +154,9 @@ impl Client {
                 let result = check.and_then(|_| {
                     Err(Error::InvalidInput {
                         what: "registry credentials",
-                        problem: format!(
-                            "not sent, because `{refused}` was refused and the three only \
-                             work together"
-                        ),
+                        problem: InputProblem::RefusedTogether {
+                            refused: refused.clone(),
+                        },
                     })
                 });
                 items.push(ItemReport { name, result });

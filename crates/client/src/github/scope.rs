@@ -170,6 +170,7 @@ impl fmt::Display for Scope {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::InputProblem;
 
     #[test]
     fn paths() {
@@ -214,22 +215,22 @@ mod tests {
             Scope::org(App::Actions, "").check(),
             Err(Error::InvalidInput {
                 what: "organization name",
-                ..
+                problem: InputProblem::Empty
             })
         ));
         assert!(matches!(
             Scope::environment(Repo::name("o", "r"), "..").check(),
             Err(Error::InvalidInput {
                 what: "environment name",
-                ..
+                problem: InputProblem::DotSegment
             })
         ));
         assert!(matches!(
             Scope::repository(App::Actions, Repo::name("o/x", "r")).check(),
             Err(Error::InvalidInput {
                 what: "repository owner",
-                ..
-            })
+                problem: InputProblem::OwnerWithName { ref given }
+            }) if given == "o/x"
         ));
     }
 }

@@ -13,7 +13,7 @@ use super::scope::Scope;
 use super::types::{App, Repo, RepositoryId, Visibility, VisibilityKind};
 use super::value::Payload;
 use super::wire::{Repository, Secret};
-use crate::{Error, PutOutcome, SecretInfo, SecretStore};
+use crate::{Error, InputProblem, PutOutcome, SecretInfo, SecretStore};
 
 /// Who may use a secret, in the scopes where that is said: an organization secret's
 /// visibility, or the repositories of a user's Codespaces secret.
@@ -80,9 +80,7 @@ impl CurrentAccess {
             Some(VisibilityKind::Selected) => Ok(Access::Visibility(Visibility::Selected(ids()))),
             Some(_) => Err(Error::InvalidInput {
                 what: "visibility",
-                problem: "GitHub reported a visibility this version of sealpost does not know; \
-                          say which visibility to use"
-                    .to_owned(),
+                problem: InputProblem::UnknownVisibility,
             }),
         }
     }
@@ -289,10 +287,9 @@ impl Secrets {
             }
             other => Err(Error::InvalidInput {
                 what: "scope",
-                problem: format!(
-                    "{other} cannot list the organization secrets it may use; only \
-                     repositories can, for Actions and Agents secrets"
-                ),
+                problem: InputProblem::NoOrganizationSecretList {
+                    scope: other.to_string(),
+                },
             }),
         }
     }
@@ -339,15 +336,21 @@ impl ExistingSecret<'_> {
         &self.name
     }
 
-    fn require(&self, what: &'static str, allowed: bool, only: &str) -> Result<(), Error> {
+    /// Refuses what is not `allowed` for this scope, saying why with `problem` of the
+    /// scope in words.
+    fn require(
+        &self,
+        what: &'static str,
+        allowed: bool,
+        problem: fn(String) -> InputProblem,
+    ) -> Result<(), Error> {
         if allowed {
-            Ok(())
-        } else {
-            Err(Error::InvalidInput {
-                what,
-                problem: format!("{} has none; only {only} do", self.secrets.scope),
-            })
+            return Ok(());
         }
+        Err(Error::InvalidInput {
+            what,
+            problem: problem(self.secrets.scope.to_string()),
+        })
     }
 
     /// Refuses scopes whose secrets have no list of repositories.
@@ -355,7 +358,7 @@ impl ExistingSecret<'_> {
         self.require(
             "repositories",
             self.secrets.scope.selects_repositories(),
-            "organization and user secrets",
+            |scope| InputProblem::NoRepositoryList { scope },
         )
     }
 
@@ -368,11 +371,9 @@ impl ExistingSecret<'_> {
     /// environment secrets); the network errors of [`Error`].
     pub async fn access(&self) -> Result<CurrentAccess, Error> {
         let scope = &self.secrets.scope;
-        self.require(
-            "access",
-            scope.selects_repositories(),
-            "organization and user secrets",
-        )?;
+        self.require("access", scope.selects_repositories(), |scope| {
+            InputProblem::NoAccessSettings { scope }
+        })?;
         self.secrets.client.current_access(scope, &self.name).await
     }
 
@@ -407,7 +408,9 @@ impl ExistingSecret<'_> {
     /// request; the network errors of [`Error`].
     pub async fn set_visibility(&self, visibility: Visibility) -> Result<(), Error> {
         let scope = &self.secrets.scope;
-        self.require("visibility", scope.has_visibility(), "organization secrets")?;
+        self.require("visibility", scope.has_visibility(), |scope| {
+            InputProblem::NoVisibility { scope }
+        })?;
         if scope.app() == App::Agents {
             return Err(Error::VisibilityNeedsValue {
                 target: scope.to_string(),
@@ -481,18 +484,24 @@ pub(crate) fn check_access_fits(scope: &Scope, access: &Access) -> Result<(), Er
     if fits {
         return Ok(());
     }
-    let (what, only) = match access {
-        Access::Visibility(_) => ("visibility", "organization secrets have one"),
+    let (what, problem) = match access {
+        Access::Visibility(_) => (
+            "visibility",
+            InputProblem::NoVisibility {
+                scope: scope.to_string(),
+            },
+        ),
+        Access::Repositories(_) if scope.has_visibility() => {
+            ("repositories", InputProblem::RepositoriesOutsideVisibility)
+        }
         Access::Repositories(_) => (
             "repositories",
-            "user secrets take a list of repositories; organization secrets take one inside \
-             `Visibility::Selected`",
+            InputProblem::NoRepositoryList {
+                scope: scope.to_string(),
+            },
         ),
     };
-    Err(Error::InvalidInput {
-        what,
-        problem: format!("not for {scope}: only {only}"),
-    })
+    Err(Error::InvalidInput { what, problem })
 }
 
 /// Parses a name for the [`SecretStore`] methods, which take strings.
@@ -564,12 +573,36 @@ mod tests {
         let org = Scope::org(App::Actions, "acme");
         let visibility = Access::Visibility(Visibility::All);
         let repositories = Access::Repositories(vec![RepositoryId(1)]);
-        assert!(check_access_fits(&org, &visibility).is_ok());
-        assert!(check_access_fits(&org, &repositories).is_err());
-        assert!(check_access_fits(&Scope::User, &repositories).is_ok());
-        assert!(check_access_fits(&Scope::User, &visibility).is_err());
+        let problem = |scope: &Scope, access: &Access| match check_access_fits(scope, access) {
+            Ok(()) => None,
+            Err(Error::InvalidInput { problem, .. }) => Some(problem),
+            Err(other) => panic!("not an input error: {other:?}"),
+        };
+        assert_eq!(problem(&org, &visibility), None);
+        assert_eq!(
+            problem(&org, &repositories),
+            Some(InputProblem::RepositoriesOutsideVisibility)
+        );
+        assert_eq!(problem(&Scope::User, &repositories), None);
+        assert_eq!(
+            problem(&Scope::User, &visibility),
+            Some(InputProblem::NoVisibility {
+                scope: Scope::User.to_string()
+            })
+        );
         let repo = Scope::repository(App::Actions, Repo::name("o", "r"));
-        assert!(check_access_fits(&repo, &visibility).is_err());
+        assert_eq!(
+            problem(&repo, &visibility),
+            Some(InputProblem::NoVisibility {
+                scope: repo.to_string()
+            })
+        );
+        assert_eq!(
+            problem(&repo, &repositories),
+            Some(InputProblem::NoRepositoryList {
+                scope: repo.to_string()
+            })
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Error;
+use crate::{Error, InputProblem};
 
 /// The GitHub product a secret belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -138,7 +138,9 @@ impl FromStr for Repo {
             Some((owner, name)) if valid(owner) && valid(name) => Ok(Repo::name(owner, name)),
             _ => Err(Error::InvalidInput {
                 what: "repository",
-                problem: format!("`{text}` is neither OWNER/NAME nor a numeric repository id"),
+                problem: InputProblem::NotARepository {
+                    given: text.to_owned(),
+                },
             }),
         }
     }

@@ -9,7 +9,7 @@ use sealpost_seal::SEAL_OVERHEAD;
 use secrecy::SecretString;
 
 use super::name::{MAX_VALUE_BYTES, SecretName, check_value};
-use crate::Error;
+use crate::{Error, InputProblem};
 
 /// Typestate of the secret builders: no value given yet. Where the API requires a
 /// value, `send` does not exist in this state.
@@ -59,26 +59,21 @@ impl Payload {
                 if key_id.trim().is_empty() {
                     return Err(Error::InvalidInput {
                         what: "key_id",
-                        problem: "it is empty; use the `key_id` of the public key the value \
-                                  was sealed to"
-                            .to_owned(),
+                        problem: InputProblem::Empty,
                     });
                 }
-                let invalid = |problem: String| Error::InvalidInput {
+                let invalid = |problem| Error::InvalidInput {
                     what: "sealed value",
                     problem,
                 };
-                let sealed = STANDARD.decode(encrypted_value).map_err(|err| {
-                    invalid(format!(
-                        "it is not standard base64 with padding ({err}); pass the sealed box as \
-                         `seal_base64` gives it"
-                    ))
-                })?;
+                let sealed = STANDARD
+                    .decode(encrypted_value)
+                    .map_err(|_| invalid(InputProblem::NotBase64))?;
                 if sealed.len() < SEAL_OVERHEAD {
-                    return Err(invalid(format!(
-                        "it is {} bytes, shorter than any sealed box ({SEAL_OVERHEAD} bytes)",
-                        sealed.len()
-                    )));
+                    return Err(invalid(InputProblem::ShorterThanSealedBox {
+                        size: sealed.len(),
+                        minimum: SEAL_OVERHEAD,
+                    }));
                 }
                 let plaintext = sealed.len() - SEAL_OVERHEAD;
                 if plaintext > MAX_VALUE_BYTES {
@@ -111,20 +106,26 @@ mod tests {
         );
         assert!(matches!(
             Payload::sealed("", key.seal_base64(b"v")).check(&x),
-            Err(Error::InvalidInput { what: "key_id", .. })
+            Err(Error::InvalidInput {
+                what: "key_id",
+                problem: InputProblem::Empty
+            })
         ));
         assert!(matches!(
             Payload::sealed("1", "not base64!").check(&x),
             Err(Error::InvalidInput {
                 what: "sealed value",
-                ..
+                problem: InputProblem::NotBase64
             })
         ));
         assert!(matches!(
             Payload::sealed("1", STANDARD.encode([0u8; 47])).check(&x),
             Err(Error::InvalidInput {
                 what: "sealed value",
-                ..
+                problem: InputProblem::ShorterThanSealedBox {
+                    size: 47,
+                    minimum: 48
+                }
             })
         ));
         let big = key.seal_base64(&vec![b'a'; MAX_VALUE_BYTES + 1]);

@@ -4,7 +4,9 @@
 //! then turns into an error that keeps every field.
 
 use sealpost_client::coder::{self, SecretPatch};
-use sealpost_client::{ApiError, Error, Field, FieldProblem, NameProblem, Validation};
+use sealpost_client::{
+    ApiError, Error, Field, FieldProblem, InputProblem, NameProblem, Validation,
+};
 use sealpost_fakes::FakeCoder;
 use serde_json::{Value, json};
 use wiremock::matchers::any;
@@ -406,8 +408,8 @@ async fn every_rule_is_refused_by_the_client_before_sending() {
             err,
             Error::InvalidInput {
                 what: "secret update",
-                ..
-            }
+                problem: InputProblem::NothingToChange { ref secret }
+            } if secret == "ok"
         ),
         "{err:?}"
     );
@@ -421,7 +423,7 @@ async fn every_rule_is_refused_by_the_client_before_sending() {
             err,
             Error::InvalidInput {
                 what: "Coder user",
-                ..
+                problem: InputProblem::ForbiddenCharacter { character: '/' }
             }
         ),
         "{err:?}"

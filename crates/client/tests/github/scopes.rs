@@ -2,10 +2,10 @@
 //! use, and GitHub Enterprise Server's missing Codespaces and Agents secrets. Round
 //! trips go through the shared fake GitHub, which opens every value with libsodium.
 
-use sealpost_client::Error;
 use sealpost_client::github::{
     AGENTS_API_VERSION, Access, App, Client, Repo, RepositoryId, Visibility, VisibilityKind,
 };
+use sealpost_client::{Error, InputProblem};
 use sealpost_fakes::{FakeGitHub, FakeGitHubBuilder, Scope};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -261,7 +261,13 @@ async fn only_actions_and_agents_repositories_list_organization_secrets() {
     ] {
         let error = secrets.organization_secrets().await.unwrap_err();
         assert!(
-            matches!(error, Error::InvalidInput { what: "scope", .. }),
+            matches!(
+                error,
+                Error::InvalidInput {
+                    what: "scope",
+                    problem: InputProblem::NoOrganizationSecretList { .. }
+                }
+            ),
             "{error:?}"
         );
     }

@@ -13,6 +13,10 @@
 use std::fmt;
 use std::time::Duration;
 
+mod problem;
+
+pub use problem::{FieldProblem, InputProblem, KeyProblem, NameProblem};
+
 /// Everything that can go wrong in this crate.
 ///
 /// Input problems ([`Error::InvalidName`], [`Error::ValueTooLarge`],
@@ -66,13 +70,14 @@ pub enum Error {
     },
 
     /// Some other argument the service would refuse (an empty organization or
-    /// environment name, a sealed value that is not base64, ...); nothing was sent.
+    /// environment name, a sealed value that is not base64, ...), or an operation the
+    /// scope's secrets do not have; nothing was sent.
     #[error("invalid {what}: {problem}")]
     InvalidInput {
-        /// Which argument was wrong.
+        /// Which argument was wrong, in words ("organization name", "sealed value").
         what: &'static str,
         /// What is wrong with it, and what to do.
-        problem: String,
+        problem: InputProblem,
     },
 
     /// The base URL given to a client builder cannot be used.
@@ -633,130 +638,6 @@ impl Validation {
     }
 }
 
-/// What is wrong with a secret name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum NameProblem {
-    /// The name is empty.
-    Empty,
-    /// The name starts with a digit.
-    StartsWithDigit,
-    /// The name holds a character other than ASCII letters, digits and `_`, at this
-    /// byte offset.
-    InvalidCharacter {
-        /// Byte offset of the first such character.
-        offset: usize,
-    },
-    /// The name starts with `GITHUB_` (in any case), which GitHub reserves.
-    ReservedPrefix,
-    /// The name is longer than the service allows.
-    TooLong {
-        /// The largest length allowed.
-        limit: usize,
-    },
-    /// The name starts or ends with whitespace, or is only whitespace (Coder).
-    SurroundingWhitespace,
-    /// The name holds a character the service refuses in names (Coder: `/`, `?`,
-    /// `#`, which would change the URL the name is sent in).
-    ForbiddenCharacter {
-        /// The character.
-        character: char,
-        /// Its byte offset.
-        offset: usize,
-    },
-    /// The name is `.` or `..`, which cannot be sent as a URL path segment.
-    DotSegment,
-}
-
-impl fmt::Display for NameProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            NameProblem::Empty => f.write_str("it is empty"),
-            NameProblem::StartsWithDigit => {
-                f.write_str("it starts with a digit; names start with a letter or `_`")
-            }
-            NameProblem::InvalidCharacter { offset } => write!(
-                f,
-                "the character at byte {offset} is not allowed; use only ASCII letters, \
-                 digits and `_`"
-            ),
-            NameProblem::ReservedPrefix => {
-                f.write_str("names starting with `GITHUB_` (in any case) are reserved by GitHub")
-            }
-            NameProblem::TooLong { limit } => write!(f, "it is longer than {limit} bytes"),
-            NameProblem::SurroundingWhitespace => {
-                f.write_str("it starts or ends with whitespace; remove the spaces or line breaks")
-            }
-            NameProblem::ForbiddenCharacter { character, offset } => write!(
-                f,
-                "the character {character:?} at byte {offset} is not allowed; names cannot \
-                 hold `/`, `?` or `#`"
-            ),
-            NameProblem::DotSegment => {
-                f.write_str("`.` and `..` cannot be names (they cannot be sent in a URL path)")
-            }
-        }
-    }
-}
-
-/// What is wrong with a GitHub App's private key. Never holds any of the key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum KeyProblem {
-    /// Nothing but whitespace was given.
-    Empty,
-    /// The text holds no PEM block (`-----BEGIN ...-----` to `-----END ...-----`).
-    NotPem,
-    /// A PEM block of another kind than a private key.
-    NotAPrivateKey {
-        /// The block's label, e.g. `PUBLIC KEY` or `CERTIFICATE` (labels are not
-        /// secret; at most 40 characters of it are kept).
-        label: String,
-    },
-    /// A private key encrypted with a passphrase (`ENCRYPTED PRIVATE KEY`).
-    Encrypted,
-    /// A private key of another algorithm than RSA (EC, Ed25519).
-    NotRsa,
-    /// The block's content is not a well-formed RSA private key (broken base64 or
-    /// DER).
-    Malformed,
-    /// A well-formed RSA key that cannot sign RS256 (shorter than 2048 bits, or
-    /// inconsistent).
-    Rejected,
-}
-
-impl fmt::Display for KeyProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const EXPECTED: &str = "give the `.pem` file GitHub made for the App (`-----BEGIN RSA \
-                                PRIVATE KEY-----`, PKCS#1, or `-----BEGIN PRIVATE KEY-----`, \
-                                PKCS#8)";
-        match self {
-            KeyProblem::Empty => write!(f, "it is empty; {EXPECTED}"),
-            KeyProblem::NotPem => write!(f, "it is not PEM text; {EXPECTED}"),
-            KeyProblem::NotAPrivateKey { label } => {
-                write!(f, "it is a PEM `{label}`, not a private key; {EXPECTED}")
-            }
-            KeyProblem::Encrypted => f.write_str(
-                "it is encrypted with a passphrase; decrypt it first (`openssl pkcs8 -in \
-                 key.pem -out plain.pem`)",
-            ),
-            KeyProblem::NotRsa => write!(
-                f,
-                "it is not an RSA key (GitHub Apps sign with RSA); {EXPECTED}"
-            ),
-            KeyProblem::Malformed => write!(
-                f,
-                "its content is not a well-formed RSA private key (was it cut or edited?); \
-                 {EXPECTED}"
-            ),
-            KeyProblem::Rejected => f.write_str(
-                "the RSA key cannot sign (it is shorter than 2048 bits or inconsistent); \
-                 generate a new private key for the App on GitHub",
-            ),
-        }
-    }
-}
-
 /// A field of a secret, other than its name, that input checks are about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -784,74 +665,6 @@ impl Field {
 impl fmt::Display for Field {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-/// What is wrong with a [`Field`] of a secret. Never holds the field's content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum FieldProblem {
-    /// The field is empty, and must not be (a value).
-    Empty,
-    /// The field holds a NUL byte.
-    NulByte,
-    /// The field is longer than the service stores.
-    TooLong {
-        /// Its length in bytes.
-        size: usize,
-        /// The largest length allowed, in bytes.
-        limit: usize,
-    },
-    /// Not an environment variable name: the byte at `offset` breaks the pattern
-    /// `^[A-Za-z_][A-Za-z0-9_]*$`.
-    NotAnEnvName {
-        /// Byte offset of the first character that does not fit.
-        offset: usize,
-    },
-    /// An environment variable name the service reserves (compared in any case).
-    ReservedEnvName {
-        /// The reserved name, in upper case (e.g. `PATH`).
-        reserved: &'static str,
-    },
-    /// An environment variable name in a family the service reserves (any case).
-    ReservedEnvPrefix {
-        /// The reserved prefix (e.g. `GIT_`).
-        prefix: &'static str,
-    },
-    /// A file path that does not start with `~/` or `/`.
-    NotAbsolutePath,
-}
-
-impl fmt::Display for FieldProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FieldProblem::Empty => f.write_str("it is empty"),
-            FieldProblem::NulByte => f.write_str("it holds a NUL byte, which cannot be stored"),
-            FieldProblem::TooLong { size, limit } => {
-                write!(
-                    f,
-                    "it is {size} bytes, but at most {limit} bytes are allowed"
-                )
-            }
-            FieldProblem::NotAnEnvName { offset } => write!(
-                f,
-                "the character at byte {offset} does not fit; environment variable names start \
-                 with an ASCII letter or `_`, followed by ASCII letters, digits or `_`"
-            ),
-            FieldProblem::ReservedEnvName { reserved } => write!(
-                f,
-                "`{reserved}` is a reserved environment variable name (the workspace sets it); \
-                 choose another name"
-            ),
-            FieldProblem::ReservedEnvPrefix { prefix } => write!(
-                f,
-                "environment variable names starting with `{prefix}` (in any case) are \
-                 reserved; choose another name"
-            ),
-            FieldProblem::NotAbsolutePath => {
-                f.write_str("it must start with `~/` (the home directory) or `/`")
-            }
-        }
     }
 }
 
@@ -981,6 +794,40 @@ mod tests {
             three
                 .to_string()
                 .starts_with("`a`, `A` and `a` are one secret")
+        );
+    }
+
+    #[test]
+    fn input_problems_say_what_to_do() {
+        let owner = Error::InvalidInput {
+            what: "repository owner",
+            problem: InputProblem::OwnerWithName {
+                given: "octo/hello".into(),
+            },
+        };
+        assert_eq!(
+            owner.to_string(),
+            "invalid repository owner: `octo/hello` holds a `/`; give the owner and the \
+             repository name separately"
+        );
+        assert!(owner.is_invalid_input() && owner.context().is_none());
+        let line_break = InputProblem::ForbiddenCharacter { character: '\n' };
+        assert_eq!(
+            line_break.to_string(),
+            "it holds the control character '\\n' (a line break copied along?)"
+        );
+        assert_eq!(
+            InputProblem::ForbiddenCharacter { character: '/' }.to_string(),
+            "it holds '/', which is not allowed there"
+        );
+        let unknown = InputProblem::UnknownRegistryType {
+            given: "npm".into(),
+        }
+        .to_string();
+        assert!(
+            unknown.starts_with("`npm` is not one GitHub knows; use one of ")
+                && unknown.contains("npm_registry"),
+            "{unknown}"
         );
     }
 
