@@ -5,6 +5,7 @@
 use reqwest::{Method, StatusCode};
 use sealpost_seal::PublicKey;
 use secrecy::ExposeSecret as _;
+use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::client::{AGENTS_API_VERSION, Client};
@@ -117,6 +118,22 @@ impl Client {
     }
 
     /// Sends `request` about `scope`'s secrets.
+    /// Every item of the list about `scope` that starts at `url`, all pages, with the
+    /// scope's API version; a 404 explained as [`Client::explained`] does.
+    async fn list_all<P, T>(
+        &self,
+        scope: &Scope,
+        url: Url,
+        context: Context,
+        items: impl Fn(P) -> Vec<T>,
+    ) -> Result<Vec<T>, Error>
+    where
+        P: DeserializeOwned,
+    {
+        let listed = all_pages(self.transport(), url, &context, api_version(scope), items).await;
+        self.explained(scope, listed)
+    }
+
     async fn send_about(&self, scope: &Scope, request: &Request) -> Result<Response, Error> {
         let result = self.transport().send(request).await;
         self.explained(scope, result)
@@ -363,15 +380,8 @@ impl Client {
     pub(crate) async fn list_secrets(&self, scope: &Scope) -> Result<Vec<Secret>, Error> {
         let url = self.scope_url(scope, &[]).await?;
         let context = context(Operation::List, scope);
-        let listed = all_pages(
-            self.transport(),
-            url,
-            &context,
-            api_version(scope),
-            |page: SecretsPage| page.secrets,
-        )
-        .await;
-        self.explained(scope, listed)
+        self.list_all(scope, url, context, |page: SecretsPage| page.secrets)
+            .await
     }
 
     /// Deletes secret `name` of `scope`.
@@ -401,15 +411,10 @@ impl Client {
             .scope_url(scope, &[name.as_str(), "repositories"])
             .await?;
         let context = context(Operation::ListRepositories, scope).with_secret(name.as_str());
-        let listed = all_pages(
-            self.transport(),
-            url,
-            &context,
-            api_version(scope),
-            |page: RepositoriesPage| page.repositories,
-        )
-        .await;
-        self.explained(scope, listed)
+        self.list_all(scope, url, context, |page: RepositoriesPage| {
+            page.repositories
+        })
+        .await
     }
 
     /// Replaces the repositories secret `name` of `scope` is shared with.
@@ -470,15 +475,8 @@ impl Client {
         let all: Vec<&str> = segments.iter().map(String::as_str).collect();
         let url = self.transport().url(&all)?;
         let context = context(Operation::ListOrganizationSecrets, scope);
-        let listed = all_pages(
-            self.transport(),
-            url,
-            &context,
-            api_version(scope),
-            |page: SecretsPage| page.secrets,
-        )
-        .await;
-        self.explained(scope, listed)
+        self.list_all(scope, url, context, |page: SecretsPage| page.secrets)
+            .await
     }
 }
 
