@@ -145,6 +145,39 @@ async fn a_store_round_trip_through_the_trait() {
 }
 
 #[tokio::test]
+async fn a_name_in_another_case_is_the_same_secret_and_keeps_its_access() {
+    // GitHub compares names ignoring case and keeps them in upper case; so does the
+    // fake. A rotation under another spelling must update the one secret, and keep
+    // the repositories it was shared with.
+    let (fake, gh) = start(FakeGitHub::builder()).await;
+    let scope = Scope::org("actions", "acme");
+    let secrets = gh.org_secrets(App::Actions, "acme");
+    let first = gh
+        .org_secret(App::Actions, "acme", "deploy_key")
+        .visibility(Visibility::selected([7, 8]))
+        .value("v1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first, PutOutcome::Created);
+    let rotated = secrets.put("Deploy_Key", "v2").await.unwrap();
+    assert_eq!(rotated.outcome, PutOutcome::Updated);
+    assert_eq!(
+        rotated.kept,
+        Some(Access::Visibility(Visibility::selected([7, 8])))
+    );
+    assert_eq!(fake.names(&scope), ["DEPLOY_KEY"]);
+    let stored = fake.stored(&scope, "DEPLOY_KEY").unwrap();
+    assert_eq!(stored.plaintext, b"v2");
+    assert_eq!(stored.visibility.as_deref(), Some("selected"));
+    assert_eq!(stored.repositories, Some(vec![7, 8]));
+    assert_eq!(stored.writes, 2);
+    assert_eq!(secrets.get("DEPLOY_KEY").await.unwrap().name, "DEPLOY_KEY");
+    secrets.delete("deploy_KEY").await.unwrap();
+    assert!(fake.names(&scope).is_empty());
+}
+
+#[tokio::test]
 async fn bulk_upload_through_faults_loses_nothing_and_sends_nothing_twice() {
     // Every first PUT of a name fails with 502, and the key rotates after the tenth
     // stored value, while four uploads run at once.

@@ -180,10 +180,15 @@ impl FakeGitHub {
         &self.shared.config.token
     }
 
-    /// Secret `name` of `scope` as stored, with its decrypted plaintext.
+    /// Secret `name` (in any case, as GitHub compares names) of `scope` as stored,
+    /// with its decrypted plaintext.
     pub fn stored(&self, scope: &Scope, name: &str) -> Option<Stored> {
         let inner = self.shared.lock();
-        let secret = inner.scopes.get(scope)?.secrets.get(name)?;
+        let secret = inner
+            .scopes
+            .get(scope)?
+            .secrets
+            .get(&name.to_ascii_uppercase())?;
         Some(secret.stored.clone())
     }
 
@@ -205,7 +210,7 @@ impl FakeGitHub {
             .unwrap_or_default()
     }
 
-    /// The names of the secrets of `scope`, sorted.
+    /// The names of the secrets of `scope`, sorted, in upper case as GitHub keeps them.
     pub fn names(&self, scope: &Scope) -> Vec<String> {
         let inner = self.shared.lock();
         inner
@@ -234,7 +239,8 @@ impl FakeGitHub {
 
     /// Stores secret `name` in `scope` directly, without a request (for tests of list,
     /// get and delete). Organization secrets get visibility `private`. Replaces a
-    /// secret of that name.
+    /// secret of that name in any case; the name is kept in upper case, as GitHub
+    /// keeps it.
     pub fn insert(&self, scope: &Scope, name: &str, plaintext: impl AsRef<[u8]>) {
         let mut inner = self.shared.lock();
         let state = inner.scope(scope);
@@ -247,7 +253,7 @@ impl FakeGitHub {
         };
         state
             .secrets
-            .insert(name.to_owned(), StoredSecret::new(stored));
+            .insert(name.to_ascii_uppercase(), StoredSecret::new(stored));
     }
 
     /// Every request answered so far, in order.
@@ -255,10 +261,11 @@ impl FakeGitHub {
         self.shared.lock().log.clone()
     }
 
-    /// The statuses of every `PUT` of secret `name` in `scope`, in order, faults
-    /// included: `[502, 201]` is a secret stored once after one server error.
+    /// The statuses of every `PUT` of secret `name` (in any case) in `scope`, in
+    /// order, faults included: `[502, 201]` is a secret stored once after one server
+    /// error.
     pub fn put_statuses(&self, scope: &Scope, name: &str) -> Vec<u16> {
-        let secret = Tail::Secret(name.to_owned());
+        let secret = Tail::Secret(name.to_ascii_uppercase());
         self.matching("PUT", scope, &secret)
     }
 

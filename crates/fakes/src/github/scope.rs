@@ -375,12 +375,14 @@ fn route_segments(segments: &[String]) -> Option<Route> {
         }
         _ => return None,
     };
+    // GitHub compares secret names ignoring case and keeps them in upper case (it
+    // lists `npm_token` as `NPM_TOKEN`), so the fake does too.
     let tail = match rest {
         [] => Tail::List,
         ["public-key"] => Tail::PublicKey,
-        [name] => Tail::Secret((*name).to_owned()),
-        [name, "repositories"] => Tail::Repositories((*name).to_owned()),
-        [name, "repositories", id] => Tail::Repository((*name).to_owned(), (*id).to_owned()),
+        [name] => Tail::Secret(name.to_ascii_uppercase()),
+        [name, "repositories"] => Tail::Repositories(name.to_ascii_uppercase()),
+        [name, "repositories", id] => Tail::Repository(name.to_ascii_uppercase(), (*id).to_owned()),
         _ => return None,
     };
     Some(Route::Secrets { scope, tail })
