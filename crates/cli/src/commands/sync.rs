@@ -33,6 +33,8 @@ pub(crate) fn run(settings: SyncSettings) -> Result<(), Error> {
         sync = sync.coder(super::coder::connect(connection)?);
     }
     let bar = progress_bar();
+    // The client's wait announcements go above the bar while it is drawn.
+    let _drawn = bar.as_deref().map(crate::progress::Drawn::new);
     if let Some(bar) = &bar {
         let bar = Arc::clone(bar);
         sync = sync.on_event(move |event| match event {

@@ -142,11 +142,12 @@ const ANNOUNCED_WAIT: Duration = Duration::from_secs(2);
 /// tests against local servers, at least [`cli::MIN_RETRY_WAIT_MS`]), every wait the
 /// policy chooses is between half of it and all of it. Waits a server asks for
 /// (`Retry-After`) are not changed. Each wait over [`ANNOUNCED_WAIT`] prints one line
-/// on standard error: "rate limited by GitHub; waiting 37 s".
+/// on standard error (above a progress bar, if one is drawn): "rate limited by GitHub;
+/// waiting 37 s".
 fn retry_policy(max_wait_ms: Option<u64>) -> RetryPolicy {
     let policy = RetryPolicy::default().on_wait(|wait| {
         if wait.wait > ANNOUNCED_WAIT {
-            eprintln!("{wait}");
+            crate::progress::eprint_line(&wait.to_string());
         }
     });
     match max_wait_ms {
