@@ -129,7 +129,9 @@ mod tests {
                 "{screen}"
             );
             assert!(
-                lines.get(1).is_some_and(|line| line.ends_with("2/3 updated B")),
+                lines
+                    .get(1)
+                    .is_some_and(|line| line.ends_with("2/3 updated B")),
                 "{screen}"
             );
         }
