@@ -208,24 +208,10 @@ impl Sync {
     ) -> TargetPlan {
         let key = target_key_github(&target.scope);
         let mut plan = TargetPlan::new(target.scope.to_string(), key.clone());
-        let Some(client) = &self.github else {
-            plan.error = Some("no GitHub client was given".to_owned());
+        let handler = |client: &github::Client| client.secrets(target.scope.clone());
+        let opened = plan.open("GitHub", self.github.as_ref(), handler, &target.secrets);
+        let Some((client, secrets, values, remote)) = opened.await else {
             return plan;
-        };
-        let values = match read_values(&target.secrets, &plan.target).await {
-            Ok(values) => values,
-            Err(error) => {
-                plan.error = Some(error);
-                return plan;
-            }
-        };
-        let secrets = client.secrets(target.scope.clone());
-        let remote = match secrets.list().await {
-            Ok(remote) => remote,
-            Err(err) => {
-                plan.error = Some(err.to_string());
-                return plan;
-            }
         };
         let entries = state.entries(&key);
         for (declared, value) in target.secrets.iter().zip(values) {
@@ -394,24 +380,10 @@ impl Sync {
     async fn plan_coder(&self, target: &CoderTarget, state: &State) -> TargetPlan {
         let key = target_key_coder(&target.user_text);
         let mut plan = TargetPlan::new(format!("Coder user `{}`", target.user_text), key.clone());
-        let Some(client) = &self.coder else {
-            plan.error = Some("no Coder client was given".to_owned());
+        let handler = |client: &coder::Client| client.user_secrets(target.user.clone());
+        let opened = plan.open("Coder", self.coder.as_ref(), handler, &target.secrets);
+        let Some((_, secrets, values, remote)) = opened.await else {
             return plan;
-        };
-        let values = match read_values(&target.secrets, &plan.target).await {
-            Ok(values) => values,
-            Err(error) => {
-                plan.error = Some(error);
-                return plan;
-            }
-        };
-        let secrets = client.user_secrets(target.user.clone());
-        let remote = match secrets.list().await {
-            Ok(remote) => remote,
-            Err(err) => {
-                plan.error = Some(err.to_string());
-                return plan;
-            }
         };
         let entries = state.entries(&key);
         for (declared, value) in target.secrets.iter().zip(values) {
@@ -684,6 +656,32 @@ impl Sync {
     }
 }
 
+/// A target's handler, as a plan lists it: every secret, with what the service tells
+/// of each (GitHub's visibility, Coder's fields), which [`SecretStore::list`]'s
+/// common form leaves out.
+///
+/// [`SecretStore::list`]: sealpost_client::SecretStore::list
+trait ListAll {
+    /// A secret as the target lists it.
+    type Remote;
+    /// Every secret of the target.
+    async fn list_all(&self) -> Result<Vec<Self::Remote>, sealpost_client::Error>;
+}
+
+impl ListAll for github::Secrets {
+    type Remote = Secret;
+    async fn list_all(&self) -> Result<Vec<Secret>, sealpost_client::Error> {
+        self.list().await
+    }
+}
+
+impl ListAll for coder::UserSecrets {
+    type Remote = UserSecret;
+    async fn list_all(&self) -> Result<Vec<UserSecret>, sealpost_client::Error> {
+        self.list().await
+    }
+}
+
 /// Which value write a declared secret needs, if any.
 fn value_action(
     exists: bool,
@@ -806,6 +804,35 @@ impl TargetPlan {
             undeclared: Vec::new(),
             key,
             handle: None,
+        }
+    }
+
+    /// The opening every target's plan shares, whichever the service: its client must
+    /// have been given, every declared value must read, and the target's secrets (through
+    /// the handler `handler` makes) must list, in that order: a value that cannot be read
+    /// sends no request. Gives the client, the handler, the values in the order declared
+    /// and the secrets the target has; on the first failure, puts it into `self.error`
+    /// and gives `None` (nothing is planned for the target).
+    async fn open<'c, C, H: ListAll>(
+        &mut self,
+        service: &str,
+        client: Option<&'c C>,
+        handler: impl FnOnce(&'c C) -> H,
+        declared: &[Declared],
+    ) -> Option<(&'c C, H, Vec<SecretString>, Vec<H::Remote>)> {
+        let opened = async {
+            let client = client.ok_or_else(|| format!("no {service} client was given"))?;
+            let values = read_values(declared, &self.target).await?;
+            let secrets = handler(client);
+            let remote = secrets.list_all().await.map_err(|err| err.to_string())?;
+            Ok((client, secrets, values, remote))
+        };
+        match opened.await {
+            Ok(opened) => Some(opened),
+            Err(error) => {
+                self.error = Some(error);
+                None
+            }
         }
     }
 }
