@@ -408,7 +408,7 @@ impl ExistingSecret<'_> {
     pub async fn set_visibility(&self, visibility: Visibility) -> Result<(), Error> {
         let scope = &self.secrets.scope;
         self.require("visibility", scope.has_visibility(), "organization secrets")?;
-        if scope.app() == App::Agents {
+        if scope.visibility_needs_value() {
             return Err(Error::VisibilityNeedsValue {
                 target: scope.to_string(),
                 secret: self.name.as_str().to_owned(),
