@@ -249,13 +249,17 @@ impl Sync {
             };
             let action = match (sends_value, &access) {
                 (Some(action), _) => action,
-                (None, Some((_, Some(_)))) => Action::Access,
+                // The value is unchanged, but this access goes only with it.
+                (None, Some(planned)) if planned.with_value => Action::Update,
+                (None, Some(planned)) if planned.detail.is_some() => Action::Access,
                 (None, _) => {
                     plan.unchanged.push(declared.name.clone());
                     continue;
                 }
             };
-            let (access, detail) = access.unzip();
+            let (access, detail) = access
+                .map(|planned| (planned.access, planned.detail))
+                .unzip();
             plan.changes.push(Change {
                 name: declared.name.clone(),
                 action,
@@ -288,6 +292,13 @@ impl Sync {
 
     /// The access to send with a value or on its own, and (when it differs from the
     /// secret's) what changes, in words.
+    ///
+    /// GitHub changes an Agents organization secret's visibility only in a `PUT` that
+    /// carries its value too ([`Scope::visibility_needs_value`]): such a change is
+    /// planned [`PlannedAccess::with_value`], and the apply sends the value again
+    /// with the new visibility. Its repositories, while it stays `selected`, change
+    /// alone, without the value ([`Access::Repositories`], set with
+    /// `PUT .../repositories`). Every other scope's access changes send no value.
     #[allow(clippy::too_many_arguments)]
     async fn github_access(
         &self,
@@ -298,7 +309,7 @@ impl Sync {
         current: Option<&Secret>,
         sends_value: bool,
         lookups: &Lookups,
-    ) -> Result<Option<(Access, Option<String>)>, sealpost_client::Error> {
+    ) -> Result<Option<PlannedAccess>, sealpost_client::Error> {
         let visibility_word = |kind: Option<VisibilityKind>| match kind {
             Some(VisibilityKind::All) => "all",
             Some(VisibilityKind::Private) => "private",
@@ -314,8 +325,9 @@ impl Sync {
         };
         let mut detail = None;
         let mut known: HashMap<String, RepositoryId> = HashMap::new();
+        let kind_differs =
+            current.is_some_and(|c| wanted_kind.is_some() && c.visibility != wanted_kind);
         if let Some(current) = current {
-            let kind_differs = wanted_kind.is_some() && current.visibility != wanted_kind;
             if kind_differs {
                 detail = Some(format!(
                     "visibility {} → {}",
@@ -358,6 +370,16 @@ impl Sync {
             detail.push_str(&names.join(", "));
             detail.push(')');
         }
+        let value_bound = target.scope.visibility_needs_value() && !sends_value;
+        let with_value = value_bound && kind_differs;
+        if let Some(detail) = detail.as_mut()
+            && with_value
+        {
+            detail.push_str(
+                "; GitHub changes an Agents organization secret's visibility only with its \
+                 value, so the value is sent again",
+            );
+        }
         let access = match (wanted_kind, repos) {
             (Some(VisibilityKind::All), _) => Access::Visibility(Visibility::All),
             (Some(VisibilityKind::Private), _) => Access::Visibility(Visibility::Private),
@@ -366,7 +388,10 @@ impl Sync {
                 for repo in repos {
                     ids.push(lookups.id(client, repo, &known).await?);
                 }
-                if wanted_kind.is_some() {
+                // Only the repositories of a `selected` Agents secret change: set
+                // them alone, as a visibility sent without the value is refused.
+                let repositories_alone = value_bound && !kind_differs;
+                if wanted_kind.is_some() && !repositories_alone {
                     Access::Visibility(Visibility::Selected(ids))
                 } else {
                     Access::Repositories(ids)
@@ -374,7 +399,11 @@ impl Sync {
             }
             _ => return Ok(None),
         };
-        Ok(Some((access, detail)))
+        Ok(Some(PlannedAccess {
+            access,
+            detail,
+            with_value,
+        }))
     }
 
     async fn plan_coder(&self, target: &CoderTarget, state: &State) -> TargetPlan {
@@ -654,6 +683,17 @@ impl Sync {
             }
         }
     }
+}
+
+/// The access a GitHub change sends, as [`Sync::github_access`] plans it.
+struct PlannedAccess {
+    /// Sent with the value, or on its own.
+    access: Access,
+    /// What changes, in words, when the secret's access differs from the declared one.
+    detail: Option<String>,
+    /// The value is unchanged, but GitHub takes this access only with it: the change
+    /// is an [`Action::Update`] that sends the value again.
+    with_value: bool,
 }
 
 /// A target's handler, as a plan lists it: every secret, with what the service tells
