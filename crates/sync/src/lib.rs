@@ -16,7 +16,7 @@ use std::time::Duration;
 use futures_util::{StreamExt as _, stream};
 use sealpost_client::coder::{self, SecretPatch, UserSecret};
 use sealpost_client::github::{
-    self, Access, RepositoryId, Scope, Secret, Visibility, VisibilityKind,
+    self, Access, RateLimit, RepositoryId, Scope, Secret, Visibility, VisibilityKind,
 };
 use secrecy::SecretString;
 use time::OffsetDateTime;
@@ -28,7 +28,7 @@ pub use crate::plan::{Action, Change, Outcome, Plan, TargetPlan};
 pub use crate::state::State;
 
 use crate::config::{CoderFields, CoderTarget, Declared, DeclaredAccess, GithubTarget, RepoName};
-use crate::pace::Pacer;
+use crate::pace::{Hold, Pacer};
 use crate::plan::Handle;
 use crate::state::Entry;
 
@@ -50,7 +50,9 @@ pub struct Options {
     /// Requests in flight at once (lists while planning, writes while applying).
     pub concurrency: usize,
     /// The longest rate-limit wait sync sits out (a primary limit resets within an
-    /// hour); a longer one fails the write.
+    /// hour); a longer one fails the write. Holding a write back because GitHub
+    /// says few requests are left ([`Event::Slowed`]) is bounded by it too: a
+    /// longer hold is not waited, and the write is sent.
     pub max_rate_limit_wait: Duration,
 }
 
@@ -87,6 +89,16 @@ pub enum Event {
     RateLimited {
         /// The wait.
         wait: Duration,
+    },
+    /// GitHub's last answer said fewer requests are left than the rest of the run
+    /// needs (above a reserve of 5 % of the limit): sync spreads its GitHub writes
+    /// until the limit resets, and holds this one back `wait` (zero for the first
+    /// write of a spread, which spaces the writes after it).
+    Slowed {
+        /// How long this write waits for its slot.
+        wait: Duration,
+        /// What GitHub said: requests left, the limit, and when it resets.
+        rate_limit: RateLimit,
     },
 }
 
@@ -486,7 +498,14 @@ impl Sync {
     /// counted. One failure does not stop the others. Returns the plan with each
     /// change's [`Outcome`].
     pub async fn apply(&self, mut plan: Plan, state: &State) -> Plan {
-        let pacer = Pacer::new(self.options.writes_per_minute);
+        let github_writes = plan
+            .targets
+            .iter()
+            .filter(|target| target.error.is_none())
+            .filter(|target| matches!(target.handle, Some(Handle::Github(_))))
+            .map(|target| target.changes.len())
+            .sum();
+        let pacer = Pacer::new(self.options.writes_per_minute, github_writes);
         let writes = AtomicUsize::new(0);
         let total = plan.changes().count();
         self.event(&Event::Start { changes: total });
@@ -545,6 +564,7 @@ impl Sync {
         writes: &AtomicUsize,
     ) -> Result<(), String> {
         let text = |err: sealpost_client::Error| err.to_string();
+        let github = matches!(handle, Handle::Github(_));
         let value = || {
             change
                 .value
@@ -553,15 +573,17 @@ impl Sync {
         };
         let updated_at = match (handle, change.action) {
             (Handle::Github(secrets), Action::Delete) => {
-                self.write(pacer, writes, || secrets.delete(change.name.as_str()))
-                    .await
-                    .map_err(text)?;
+                self.write(pacer, writes, github, || {
+                    secrets.delete(change.name.as_str())
+                })
+                .await
+                .map_err(text)?;
                 return state
                     .forget(key, std::slice::from_ref(&change.state_name))
                     .map_err(|err| format!("deleted, but {err}"));
             }
             (Handle::Coder(secrets), Action::Delete) => {
-                self.write(pacer, writes, || secrets.delete(&change.name))
+                self.write(pacer, writes, github, || secrets.delete(&change.name))
                     .await
                     .map_err(text)?;
                 return state
@@ -572,13 +594,13 @@ impl Sync {
                 let existing = secrets.existing(change.name.as_str()).map_err(text)?;
                 match &change.access {
                     Some(Access::Visibility(visibility)) => {
-                        self.write(pacer, writes, || {
+                        self.write(pacer, writes, github, || {
                             existing.set_visibility(visibility.clone())
                         })
                         .await
                     }
                     Some(Access::Repositories(ids)) => {
-                        self.write(pacer, writes, || {
+                        self.write(pacer, writes, github, || {
                             existing.set_repositories(ids.iter().copied())
                         })
                         .await
@@ -594,7 +616,7 @@ impl Sync {
                     None => secrets.clone(),
                 };
                 let value = value()?;
-                self.write(pacer, writes, || {
+                self.write(pacer, writes, github, || {
                     secrets.put(change.name.as_str(), value.clone())
                 })
                 .await
@@ -605,7 +627,7 @@ impl Sync {
                 let value = value()?;
                 let fields = &change.fields;
                 let secret: UserSecret = self
-                    .write(pacer, writes, || {
+                    .write(pacer, writes, github, || {
                         let mut create = secrets.create(change.name.as_str(), value.clone());
                         if let Some(env_name) = &fields.env_name {
                             create = create.env_name(env_name.as_str());
@@ -638,7 +660,9 @@ impl Sync {
                     patch = patch.file_path(file_path.as_str());
                 }
                 let secret = self
-                    .write(pacer, writes, || secrets.patch(&change.name, &patch))
+                    .write(pacer, writes, github, || {
+                        secrets.patch(&change.name, &patch)
+                    })
                     .await
                     .map_err(text)?;
                 Some(secret.updated_at)
@@ -650,12 +674,15 @@ impl Sync {
             .map_err(|err| format!("stored, but {err}; the next run sends it again"))
     }
 
-    /// One write: waits for its slot, sends, and sits out rate limits the server
-    /// names a wait for (up to [`Options::max_rate_limit_wait`], three times).
+    /// One write: waits for its slot (spread out when GitHub says few requests are
+    /// left, for a `github` write: see the `pace` module), sends, and sits out rate
+    /// limits the server names a wait for (up to [`Options::max_rate_limit_wait`],
+    /// three times).
     async fn write<T, F, Fut>(
         &self,
         pacer: &Pacer,
         writes: &AtomicUsize,
+        github: bool,
         op: F,
     ) -> Result<T, sealpost_client::Error>
     where
@@ -664,7 +691,16 @@ impl Sync {
     {
         let mut waits = 0;
         loop {
-            pacer.slot().await;
+            let (hold, rate_limit) = match (&self.github, github) {
+                (Some(client), true) => pacer.github_hold(client, self.options.max_rate_limit_wait),
+                _ => (Hold::None, None),
+            };
+            let at = pacer.take(hold).await;
+            if let (Hold::Spread(_) | Hold::Until(_), Some(rate_limit)) = (hold, rate_limit) {
+                let wait = at.saturating_duration_since(tokio::time::Instant::now());
+                self.event(&Event::Slowed { wait, rate_limit });
+            }
+            tokio::time::sleep_until(at).await;
             writes.fetch_add(1, Ordering::Relaxed);
             match op().await {
                 Err(err) if err.is_rate_limited() && waits < 3 => {

@@ -826,3 +826,101 @@ async fn an_agents_org_secret_whose_repositories_change_sends_no_value() {
     assert_eq!(again.changes().count(), 0, "{again}");
     assert!(writes(&requests).is_empty(), "{requests:?}");
 }
+
+/// Plans and applies `config` against `setup`'s fake, one write at a time and
+/// unpaced; gives the applied plan and the [`sealpost_sync::Event::Slowed`] events:
+/// `(wait, rate limit)`.
+async fn run_slowed(setup: &Setup, config: &Config) -> (Plan, Vec<(Duration, github::RateLimit)>) {
+    let client = github::Client::builder()
+        .token(setup.github.token())
+        .base_url(setup.github.url())
+        .build()
+        .unwrap();
+    let mut options = Options::default();
+    options.writes_per_minute = 0;
+    options.concurrency = 1;
+    let slowed = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = std::sync::Arc::clone(&slowed);
+    let sync = Sync::new(options).github(client).on_event(move |event| {
+        if let sealpost_sync::Event::Slowed { wait, rate_limit } = event {
+            seen.lock().unwrap().push((*wait, *rate_limit));
+        }
+    });
+    let state = State::open(config.default_state_dir()).unwrap();
+    let plan = sync.plan(config, &state).await;
+    let done = sync.apply(plan, &state).await;
+    let slowed = slowed.lock().unwrap().clone();
+    (done, slowed)
+}
+
+const THREE_IN_A_REPO: &str = "[[github]]\nrepo = \"octo/hello\"\n[github.secrets]\n\
+     A = { file = \"v\" }\nB = { file = \"v\" }\nC = { file = \"v\" }\n";
+
+#[tokio::test]
+async fn few_requests_left_spread_the_writes_until_the_reset() {
+    // 9 of 1,000 left for the next 1 to 2 s: the list and three values (the key,
+    // then a PUT and a read-back each) need 8, which is into the 5 % reserve.
+    let setup = Setup::new(FakeGitHub::builder().rate_limit(1000, 9, 2)).await;
+    setup.write("v", "value");
+    let config = setup.config(THREE_IN_A_REPO);
+    let (done, slowed) = run_slowed(&setup, &config).await;
+    assert!(done.is_success(), "{done}");
+    assert_eq!(done.count(Action::Create), 3, "{done}");
+    // One event per write, each with what GitHub said just before it.
+    let remaining: Vec<u64> = slowed.iter().map(|(_, rate)| rate.remaining).collect();
+    assert_eq!(remaining, [8, 5, 3], "{slowed:?}");
+    assert!(slowed.iter().all(|(_, rate)| rate.limit == 1000));
+    assert!(
+        slowed
+            .iter()
+            .all(|(_, rate)| rate.reset == slowed[0].1.reset)
+    );
+    // The first write goes at once and spaces the next ones; none waits more than
+    // the window has left.
+    assert_eq!(slowed[0].0, Duration::ZERO, "{slowed:?}");
+    assert!(
+        slowed[1..]
+            .iter()
+            .all(|(wait, _)| *wait > Duration::ZERO && *wait <= Duration::from_secs(2)),
+        "{slowed:?}"
+    );
+    let statuses: Vec<u16> = setup.github.requests().iter().map(|r| r.status).collect();
+    assert!(statuses.iter().all(|status| *status < 400), "{statuses:?}");
+}
+
+#[tokio::test]
+async fn no_request_left_waits_for_the_reset_instead_of_a_403() {
+    // 4 left for the next 1 to 2 s (at least a second, so that the window does not
+    // end while the first value is sent, even on a busy machine): the list and the
+    // first value (key, PUT, read-back) use them all; the second value waits for
+    // the window to reset.
+    let setup = Setup::new(FakeGitHub::builder().rate_limit(1000, 4, 2)).await;
+    setup.write("v", "value");
+    let config = setup.config(
+        "[[github]]\nrepo = \"octo/hello\"\n[github.secrets]\nA = { file = \"v\" }\nB = { file = \"v\" }\n",
+    );
+    let (done, slowed) = run_slowed(&setup, &config).await;
+    assert!(done.is_success(), "{done}");
+    let remaining: Vec<u64> = slowed.iter().map(|(_, rate)| rate.remaining).collect();
+    assert_eq!(remaining, [3, 0], "{slowed:?}");
+    // The wait for the reset: the rest of the window (under two seconds) and one.
+    let (wait, _) = slowed[1];
+    assert!(
+        wait > Duration::ZERO && wait <= Duration::from_secs(3),
+        "{slowed:?}"
+    );
+    let statuses: Vec<u16> = setup.github.requests().iter().map(|r| r.status).collect();
+    assert!(statuses.iter().all(|status| *status < 400), "{statuses:?}");
+    let repo = Scope::repo("actions", "octo", "hello");
+    assert_eq!(setup.github.stored(&repo, "B").unwrap().plaintext, b"value");
+}
+
+#[tokio::test]
+async fn plenty_left_is_no_slowing_down() {
+    let setup = Setup::new(FakeGitHub::builder().rate_limit(5000, 4000, 3600)).await;
+    setup.write("v", "value");
+    let config = setup.config(THREE_IN_A_REPO);
+    let (done, slowed) = run_slowed(&setup, &config).await;
+    assert!(done.is_success(), "{done}");
+    assert!(slowed.is_empty(), "{slowed:?}");
+}
