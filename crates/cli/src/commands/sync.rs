@@ -4,9 +4,12 @@
 
 use std::io::{self, IsTerminal as _};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use indicatif::{ProgressBar, ProgressStyle};
+use sealpost_client::github::RateLimit;
 use sealpost_sync::{Event, State, Sync};
+use time::OffsetDateTime;
 
 use crate::error::Error;
 use crate::runtime;
@@ -33,6 +36,11 @@ pub(crate) fn run(settings: SyncSettings) -> Result<(), Error> {
         sync = sync.coder(super::coder::connect(connection)?);
     }
     let bar = progress_bar();
+    // Said once: every GitHub write of a slowed-down run is held back a little.
+    let slowed = AtomicBool::new(false);
+    let slowed_once = move |rate_limit: &RateLimit| {
+        (!slowed.swap(true, Ordering::Relaxed)).then(|| slowed_message(rate_limit))
+    };
     if let Some(bar) = &bar {
         let bar = Arc::clone(bar);
         sync = sync.on_event(move |event| match event {
@@ -49,13 +57,24 @@ pub(crate) fn run(settings: SyncSettings) -> Result<(), Error> {
             Event::RateLimited { wait } => {
                 bar.println(format!("rate limited; waiting {} s", wait.as_secs()));
             }
+            Event::Slowed { rate_limit, .. } => {
+                if let Some(message) = slowed_once(rate_limit) {
+                    bar.println(message);
+                }
+            }
             _ => {}
         });
     } else {
-        sync = sync.on_event(|event| {
-            if let Event::RateLimited { wait } = event {
+        sync = sync.on_event(move |event| match event {
+            Event::RateLimited { wait } => {
                 eprintln!("rate limited; waiting {} s", wait.as_secs());
             }
+            Event::Slowed { rate_limit, .. } => {
+                if let Some(message) = slowed_once(rate_limit) {
+                    eprintln!("{message}");
+                }
+            }
+            _ => {}
         });
     }
     let config = &settings.config;
@@ -90,6 +109,18 @@ pub(crate) fn run(settings: SyncSettings) -> Result<(), Error> {
     Err(Error::SyncFailed {
         failed: failures.len(),
     })
+}
+
+/// What a run says when it starts spreading its GitHub writes.
+fn slowed_message(rate_limit: &RateLimit) -> String {
+    let seconds = (rate_limit.reset - OffsetDateTime::now_utc())
+        .whole_seconds()
+        .max(0);
+    format!(
+        "GitHub has {} of {} requests left for the next {seconds} s; spreading the writes \
+         until its rate limit resets",
+        rate_limit.remaining, rate_limit.limit
+    )
 }
 
 /// A bar on standard error when it is a terminal.
