@@ -70,16 +70,18 @@ impl LastRateLimit {
 
 #[cfg(test)]
 mod tests {
-    use reqwest::header::HeaderValue;
+    use reqwest::header::{HeaderName, HeaderValue};
 
     use super::*;
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
-        let mut map = HeaderMap::new();
-        for (name, value) in pairs {
-            map.insert(*name, HeaderValue::from_str(value).unwrap());
-        }
-        map
+        pairs
+            .iter()
+            .map(|(name, value)| {
+                let value = HeaderValue::from_str(value).unwrap();
+                (HeaderName::from_static(name), value)
+            })
+            .collect()
     }
 
     #[test]
