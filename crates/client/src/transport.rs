@@ -21,6 +21,13 @@
 //! # Retries
 //!
 //! See [`crate::retry`] for what is retried, how long it waits, and why it is safe.
+//!
+//! # What a service says in every answer
+//!
+//! A service's client can ask to see the headers of every answer, successes,
+//! refusals and answers that are retried alike ([`Transport::on_answer`]): GitHub's
+//! client keeps what they say of its rate limit. What the headers mean stays in that
+//! service's module.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -83,6 +90,18 @@ pub(crate) struct Transport {
     retry: RetryPolicy,
     /// A GitHub App's credentials: an `Authorization` header per request.
     app: Option<AppAuth>,
+    /// Called with the headers of every answer.
+    on_answer: Option<AnswerHook>,
+}
+
+/// What [`Transport::on_answer`] calls.
+#[derive(Clone)]
+pub(crate) struct AnswerHook(Arc<dyn Fn(&HeaderMap) + Send + Sync>);
+
+impl std::fmt::Debug for AnswerHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AnswerHook")
+    }
 }
 
 impl Transport {
@@ -107,7 +126,15 @@ impl Transport {
             timeout: settings.timeout,
             retry: settings.retry.clone(),
             app: None,
+            on_answer: None,
         })
+    }
+
+    /// The same transport, calling `hook` with the headers of every answer (each
+    /// attempt's, after redirects), whatever its status.
+    pub(crate) fn on_answer(mut self, hook: impl Fn(&HeaderMap) + Send + Sync + 'static) -> Self {
+        self.on_answer = Some(AnswerHook(Arc::new(hook)));
+        self
     }
 
     /// The same transport, authorizing each request as GitHub App `app` (see
@@ -188,7 +215,11 @@ impl Transport {
         let mut failures = 0u32;
         loop {
             attempts += 1;
-            let (error, wait) = match self.attempt(request, authorization).await {
+            let answer = self.attempt(request, authorization).await;
+            if let (Ok(response), Some(AnswerHook(hook))) = (&answer, &self.on_answer) {
+                hook(&response.headers);
+            }
+            let (error, wait) = match answer {
                 Ok(response) if response.status.is_success() => return Ok(response),
                 Ok(response) => {
                     let mut api = self.api_error(&response);

@@ -643,3 +643,91 @@ async fn private_registries_follow_the_documented_rules() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// The rate-limit headers of an answer: (limit, remaining, used, reset).
+fn rate_headers(response: &reqwest::Response) -> (u64, u64, u64, u64) {
+    let number = |name: &str| -> u64 {
+        response.headers()[name]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap_or_else(|err| panic!("{name}: {err}"))
+    };
+    (
+        number("x-ratelimit-limit"),
+        number("x-ratelimit-remaining"),
+        number("x-ratelimit-used"),
+        number("x-ratelimit-reset"),
+    )
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+#[tokio::test]
+async fn every_request_counts_against_the_rate_limit_until_none_is_left() {
+    let before = unix_now();
+    let github = FakeGitHub::builder()
+        .rate_limit(5000, 2, 600)
+        .start()
+        .await
+        .unwrap();
+    let path = "/orgs/acme/actions/secrets";
+    let first = call(&github, Method::GET, path, None).await;
+    assert_eq!(first.status(), StatusCode::OK);
+    let (limit, remaining, used, reset) = rate_headers(&first);
+    assert_eq!((limit, remaining, used), (5000, 1, 4999));
+    assert!(
+        (before + 600..=unix_now() + 600).contains(&reset),
+        "{reset}"
+    );
+    // A refusal counts too, and says so.
+    let missing = call(&github, Method::GET, &format!("{path}/NOPE"), None).await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(rate_headers(&missing), (5000, 0, 5000, reset));
+    // None left: GitHub's 403, whatever the request, until the reset.
+    let refused = call(&github, Method::GET, path, None).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert_eq!(rate_headers(&refused), (5000, 0, 5000, reset));
+    let body: Value = refused.json().await.unwrap();
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("API rate limit exceeded"),
+        "{body}"
+    );
+    let statuses: Vec<u16> = github.requests().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [200, 404, 403]);
+}
+
+#[tokio::test]
+async fn a_window_that_ended_starts_again_full_for_an_hour() {
+    // The first window ended as the fake started: the first request opens a full one.
+    let github = FakeGitHub::builder()
+        .rate_limit(60, 0, 0)
+        .start()
+        .await
+        .unwrap();
+    let before = unix_now();
+    let answer = call(&github, Method::GET, "/orgs/acme/actions/secrets", None).await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    let (limit, remaining, used, reset) = rate_headers(&answer);
+    assert_eq!((limit, remaining, used), (60, 59, 1));
+    assert!(
+        (before + 3600..=unix_now() + 3600).contains(&reset),
+        "{reset}"
+    );
+}
+
+#[tokio::test]
+async fn without_a_rate_limit_answers_carry_no_rate_headers() {
+    let github = FakeGitHub::start().await.unwrap();
+    let answer = call(&github, Method::GET, "/orgs/acme/actions/secrets", None).await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert!(answer.headers().get("x-ratelimit-remaining").is_none());
+}

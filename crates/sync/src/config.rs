@@ -4,7 +4,7 @@
 //! ```toml
 //! [[github]]                      # one table per target
 //! org = "acme"                    # or: repo = "owner/name" (+ environment = "production"), or: user = true
-//! app = "actions"                 # optional: actions (default; codespaces for user targets), codespaces, dependabot
+//! app = "actions"                 # optional: actions (default; codespaces for user targets), codespaces, dependabot, agents
 //! visibility = "selected"         # org targets; optional (new secrets: private)
 //! repositories = ["acme/web", "acme/api"]   # org targets with selected, and user targets
 //!

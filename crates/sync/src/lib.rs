@@ -16,7 +16,7 @@ use std::time::Duration;
 use futures_util::{StreamExt as _, stream};
 use sealpost_client::coder::{self, SecretPatch, UserSecret};
 use sealpost_client::github::{
-    self, Access, RepositoryId, Scope, Secret, Visibility, VisibilityKind,
+    self, Access, RateLimit, RepositoryId, Scope, Secret, Visibility, VisibilityKind,
 };
 use secrecy::SecretString;
 use time::OffsetDateTime;
@@ -28,7 +28,7 @@ pub use crate::plan::{Action, Change, Outcome, Plan, TargetPlan};
 pub use crate::state::State;
 
 use crate::config::{CoderFields, CoderTarget, Declared, DeclaredAccess, GithubTarget, RepoName};
-use crate::pace::Pacer;
+use crate::pace::{Hold, Pacer};
 use crate::plan::Handle;
 use crate::state::Entry;
 
@@ -50,7 +50,9 @@ pub struct Options {
     /// Requests in flight at once (lists while planning, writes while applying).
     pub concurrency: usize,
     /// The longest rate-limit wait sync sits out (a primary limit resets within an
-    /// hour); a longer one fails the write.
+    /// hour); a longer one fails the write. Holding a write back because GitHub
+    /// says few requests are left ([`Event::Slowed`]) is bounded by it too: a
+    /// longer hold is not waited, and the write is sent.
     pub max_rate_limit_wait: Duration,
 }
 
@@ -87,6 +89,16 @@ pub enum Event {
     RateLimited {
         /// The wait.
         wait: Duration,
+    },
+    /// GitHub's last answer said fewer requests are left than the rest of the run
+    /// needs (above a reserve of 5 % of the limit): sync spreads its GitHub writes
+    /// until the limit resets, and holds this one back `wait` (zero for the first
+    /// write of a spread, which spaces the writes after it).
+    Slowed {
+        /// How long this write waits for its slot.
+        wait: Duration,
+        /// What GitHub said: requests left, the limit, and when it resets.
+        rate_limit: RateLimit,
     },
 }
 
@@ -208,24 +220,10 @@ impl Sync {
     ) -> TargetPlan {
         let key = target_key_github(&target.scope);
         let mut plan = TargetPlan::new(target.scope.to_string(), key.clone());
-        let Some(client) = &self.github else {
-            plan.error = Some("no GitHub client was given".to_owned());
+        let handler = |client: &github::Client| client.secrets(target.scope.clone());
+        let opened = plan.open("GitHub", self.github.as_ref(), handler, &target.secrets);
+        let Some((client, secrets, values, remote)) = opened.await else {
             return plan;
-        };
-        let values = match read_values(&target.secrets, &plan.target).await {
-            Ok(values) => values,
-            Err(error) => {
-                plan.error = Some(error);
-                return plan;
-            }
-        };
-        let secrets = client.secrets(target.scope.clone());
-        let remote = match secrets.list().await {
-            Ok(remote) => remote,
-            Err(err) => {
-                plan.error = Some(err.to_string());
-                return plan;
-            }
         };
         let entries = state.entries(&key);
         for (declared, value) in target.secrets.iter().zip(values) {
@@ -263,13 +261,17 @@ impl Sync {
             };
             let action = match (sends_value, &access) {
                 (Some(action), _) => action,
-                (None, Some((_, Some(_)))) => Action::Access,
+                // The value is unchanged, but this access goes only with it.
+                (None, Some(planned)) if planned.with_value => Action::Update,
+                (None, Some(planned)) if planned.detail.is_some() => Action::Access,
                 (None, _) => {
                     plan.unchanged.push(declared.name.clone());
                     continue;
                 }
             };
-            let (access, detail) = access.unzip();
+            let (access, detail) = access
+                .map(|planned| (planned.access, planned.detail))
+                .unzip();
             plan.changes.push(Change {
                 name: declared.name.clone(),
                 action,
@@ -302,6 +304,13 @@ impl Sync {
 
     /// The access to send with a value or on its own, and (when it differs from the
     /// secret's) what changes, in words.
+    ///
+    /// GitHub changes an Agents organization secret's visibility only in a `PUT` that
+    /// carries its value too ([`Scope::visibility_needs_value`]): such a change is
+    /// planned [`PlannedAccess::with_value`], and the apply sends the value again
+    /// with the new visibility. Its repositories, while it stays `selected`, change
+    /// alone, without the value ([`Access::Repositories`], set with
+    /// `PUT .../repositories`). Every other scope's access changes send no value.
     #[allow(clippy::too_many_arguments)]
     async fn github_access(
         &self,
@@ -312,7 +321,7 @@ impl Sync {
         current: Option<&Secret>,
         sends_value: bool,
         lookups: &Lookups,
-    ) -> Result<Option<(Access, Option<String>)>, sealpost_client::Error> {
+    ) -> Result<Option<PlannedAccess>, sealpost_client::Error> {
         let visibility_word = |kind: Option<VisibilityKind>| match kind {
             Some(VisibilityKind::All) => "all",
             Some(VisibilityKind::Private) => "private",
@@ -328,8 +337,9 @@ impl Sync {
         };
         let mut detail = None;
         let mut known: HashMap<String, RepositoryId> = HashMap::new();
+        let kind_differs =
+            current.is_some_and(|c| wanted_kind.is_some() && c.visibility != wanted_kind);
         if let Some(current) = current {
-            let kind_differs = wanted_kind.is_some() && current.visibility != wanted_kind;
             if kind_differs {
                 detail = Some(format!(
                     "visibility {} → {}",
@@ -372,6 +382,16 @@ impl Sync {
             detail.push_str(&names.join(", "));
             detail.push(')');
         }
+        let value_bound = target.scope.visibility_needs_value() && !sends_value;
+        let with_value = value_bound && kind_differs;
+        if let Some(detail) = detail.as_mut()
+            && with_value
+        {
+            detail.push_str(
+                "; GitHub changes an Agents organization secret's visibility only with its \
+                 value, so the value is sent again",
+            );
+        }
         let access = match (wanted_kind, repos) {
             (Some(VisibilityKind::All), _) => Access::Visibility(Visibility::All),
             (Some(VisibilityKind::Private), _) => Access::Visibility(Visibility::Private),
@@ -380,7 +400,10 @@ impl Sync {
                 for repo in repos {
                     ids.push(lookups.id(client, repo, &known).await?);
                 }
-                if wanted_kind.is_some() {
+                // Only the repositories of a `selected` Agents secret change: set
+                // them alone, as a visibility sent without the value is refused.
+                let repositories_alone = value_bound && !kind_differs;
+                if wanted_kind.is_some() && !repositories_alone {
                     Access::Visibility(Visibility::Selected(ids))
                 } else {
                     Access::Repositories(ids)
@@ -388,30 +411,20 @@ impl Sync {
             }
             _ => return Ok(None),
         };
-        Ok(Some((access, detail)))
+        Ok(Some(PlannedAccess {
+            access,
+            detail,
+            with_value,
+        }))
     }
 
     async fn plan_coder(&self, target: &CoderTarget, state: &State) -> TargetPlan {
         let key = target_key_coder(&target.user_text);
         let mut plan = TargetPlan::new(format!("Coder user `{}`", target.user_text), key.clone());
-        let Some(client) = &self.coder else {
-            plan.error = Some("no Coder client was given".to_owned());
+        let handler = |client: &coder::Client| client.user_secrets(target.user.clone());
+        let opened = plan.open("Coder", self.coder.as_ref(), handler, &target.secrets);
+        let Some((_, secrets, values, remote)) = opened.await else {
             return plan;
-        };
-        let values = match read_values(&target.secrets, &plan.target).await {
-            Ok(values) => values,
-            Err(error) => {
-                plan.error = Some(error);
-                return plan;
-            }
-        };
-        let secrets = client.user_secrets(target.user.clone());
-        let remote = match secrets.list().await {
-            Ok(remote) => remote,
-            Err(err) => {
-                plan.error = Some(err.to_string());
-                return plan;
-            }
         };
         let entries = state.entries(&key);
         for (declared, value) in target.secrets.iter().zip(values) {
@@ -485,7 +498,14 @@ impl Sync {
     /// counted. One failure does not stop the others. Returns the plan with each
     /// change's [`Outcome`].
     pub async fn apply(&self, mut plan: Plan, state: &State) -> Plan {
-        let pacer = Pacer::new(self.options.writes_per_minute);
+        let github_writes = plan
+            .targets
+            .iter()
+            .filter(|target| target.error.is_none())
+            .filter(|target| matches!(target.handle, Some(Handle::Github(_))))
+            .map(|target| target.changes.len())
+            .sum();
+        let pacer = Pacer::new(self.options.writes_per_minute, github_writes);
         let writes = AtomicUsize::new(0);
         let total = plan.changes().count();
         self.event(&Event::Start { changes: total });
@@ -544,6 +564,7 @@ impl Sync {
         writes: &AtomicUsize,
     ) -> Result<(), String> {
         let text = |err: sealpost_client::Error| err.to_string();
+        let github = matches!(handle, Handle::Github(_));
         let value = || {
             change
                 .value
@@ -552,15 +573,17 @@ impl Sync {
         };
         let updated_at = match (handle, change.action) {
             (Handle::Github(secrets), Action::Delete) => {
-                self.write(pacer, writes, || secrets.delete(change.name.as_str()))
-                    .await
-                    .map_err(text)?;
+                self.write(pacer, writes, github, || {
+                    secrets.delete(change.name.as_str())
+                })
+                .await
+                .map_err(text)?;
                 return state
                     .forget(key, std::slice::from_ref(&change.state_name))
                     .map_err(|err| format!("deleted, but {err}"));
             }
             (Handle::Coder(secrets), Action::Delete) => {
-                self.write(pacer, writes, || secrets.delete(&change.name))
+                self.write(pacer, writes, github, || secrets.delete(&change.name))
                     .await
                     .map_err(text)?;
                 return state
@@ -571,13 +594,13 @@ impl Sync {
                 let existing = secrets.existing(change.name.as_str()).map_err(text)?;
                 match &change.access {
                     Some(Access::Visibility(visibility)) => {
-                        self.write(pacer, writes, || {
+                        self.write(pacer, writes, github, || {
                             existing.set_visibility(visibility.clone())
                         })
                         .await
                     }
                     Some(Access::Repositories(ids)) => {
-                        self.write(pacer, writes, || {
+                        self.write(pacer, writes, github, || {
                             existing.set_repositories(ids.iter().copied())
                         })
                         .await
@@ -593,7 +616,7 @@ impl Sync {
                     None => secrets.clone(),
                 };
                 let value = value()?;
-                self.write(pacer, writes, || {
+                self.write(pacer, writes, github, || {
                     secrets.put(change.name.as_str(), value.clone())
                 })
                 .await
@@ -604,7 +627,7 @@ impl Sync {
                 let value = value()?;
                 let fields = &change.fields;
                 let secret: UserSecret = self
-                    .write(pacer, writes, || {
+                    .write(pacer, writes, github, || {
                         let mut create = secrets.create(change.name.as_str(), value.clone());
                         if let Some(env_name) = &fields.env_name {
                             create = create.env_name(env_name.as_str());
@@ -637,7 +660,9 @@ impl Sync {
                     patch = patch.file_path(file_path.as_str());
                 }
                 let secret = self
-                    .write(pacer, writes, || secrets.patch(&change.name, &patch))
+                    .write(pacer, writes, github, || {
+                        secrets.patch(&change.name, &patch)
+                    })
                     .await
                     .map_err(text)?;
                 Some(secret.updated_at)
@@ -649,12 +674,15 @@ impl Sync {
             .map_err(|err| format!("stored, but {err}; the next run sends it again"))
     }
 
-    /// One write: waits for its slot, sends, and sits out rate limits the server
-    /// names a wait for (up to [`Options::max_rate_limit_wait`], three times).
+    /// One write: waits for its slot (spread out when GitHub says few requests are
+    /// left, for a `github` write: see the `pace` module), sends, and sits out rate
+    /// limits the server names a wait for (up to [`Options::max_rate_limit_wait`],
+    /// three times).
     async fn write<T, F, Fut>(
         &self,
         pacer: &Pacer,
         writes: &AtomicUsize,
+        github: bool,
         op: F,
     ) -> Result<T, sealpost_client::Error>
     where
@@ -663,7 +691,16 @@ impl Sync {
     {
         let mut waits = 0;
         loop {
-            pacer.slot().await;
+            let (hold, rate_limit) = match (&self.github, github) {
+                (Some(client), true) => pacer.github_hold(client, self.options.max_rate_limit_wait),
+                _ => (Hold::None, None),
+            };
+            let at = pacer.take(hold).await;
+            if let (Hold::Spread(_) | Hold::Until(_), Some(rate_limit)) = (hold, rate_limit) {
+                let wait = at.saturating_duration_since(tokio::time::Instant::now());
+                self.event(&Event::Slowed { wait, rate_limit });
+            }
+            tokio::time::sleep_until(at).await;
             writes.fetch_add(1, Ordering::Relaxed);
             match op().await {
                 Err(err) if err.is_rate_limited() && waits < 3 => {
@@ -681,6 +718,43 @@ impl Sync {
                 other => return other,
             }
         }
+    }
+}
+
+/// The access a GitHub change sends, as [`Sync::github_access`] plans it.
+struct PlannedAccess {
+    /// Sent with the value, or on its own.
+    access: Access,
+    /// What changes, in words, when the secret's access differs from the declared one.
+    detail: Option<String>,
+    /// The value is unchanged, but GitHub takes this access only with it: the change
+    /// is an [`Action::Update`] that sends the value again.
+    with_value: bool,
+}
+
+/// A target's handler, as a plan lists it: every secret, with what the service tells
+/// of each (GitHub's visibility, Coder's fields), which [`SecretStore::list`]'s
+/// common form leaves out.
+///
+/// [`SecretStore::list`]: sealpost_client::SecretStore::list
+trait ListAll {
+    /// A secret as the target lists it.
+    type Remote;
+    /// Every secret of the target.
+    async fn list_all(&self) -> Result<Vec<Self::Remote>, sealpost_client::Error>;
+}
+
+impl ListAll for github::Secrets {
+    type Remote = Secret;
+    async fn list_all(&self) -> Result<Vec<Secret>, sealpost_client::Error> {
+        self.list().await
+    }
+}
+
+impl ListAll for coder::UserSecrets {
+    type Remote = UserSecret;
+    async fn list_all(&self) -> Result<Vec<UserSecret>, sealpost_client::Error> {
+        self.list().await
     }
 }
 
@@ -806,6 +880,35 @@ impl TargetPlan {
             undeclared: Vec::new(),
             key,
             handle: None,
+        }
+    }
+
+    /// The opening every target's plan shares, whichever the service: its client must
+    /// have been given, every declared value must read, and the target's secrets (through
+    /// the handler `handler` makes) must list, in that order: a value that cannot be read
+    /// sends no request. Gives the client, the handler, the values in the order declared
+    /// and the secrets the target has; on the first failure, puts it into `self.error`
+    /// and gives `None` (nothing is planned for the target).
+    async fn open<'c, C, H: ListAll>(
+        &mut self,
+        service: &str,
+        client: Option<&'c C>,
+        handler: impl FnOnce(&'c C) -> H,
+        declared: &[Declared],
+    ) -> Option<(&'c C, H, Vec<SecretString>, Vec<H::Remote>)> {
+        let opened = async {
+            let client = client.ok_or_else(|| format!("no {service} client was given"))?;
+            let values = read_values(declared, &self.target).await?;
+            let secrets = handler(client);
+            let remote = secrets.list_all().await.map_err(|err| err.to_string())?;
+            Ok((client, secrets, values, remote))
+        };
+        match opened.await {
+            Ok(opened) => Some(opened),
+            Err(error) => {
+                self.error = Some(error);
+                None
+            }
         }
     }
 }

@@ -67,7 +67,9 @@ pub struct Change {
     /// What is done.
     pub action: Action,
     /// For access changes: what changes, in words ("visibility private → selected
-    /// (acme/web)"); for Coder field changes, which fields.
+    /// (acme/web)"), and, for an [`Action::Update`] made only to carry a visibility
+    /// (Agents organization secrets), why the value is sent; for Coder field changes,
+    /// which fields.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// After an apply: whether it was done.
@@ -82,7 +84,10 @@ pub struct Change {
     /// The name the state keys the secret by.
     #[serde(skip)]
     pub(crate) state_name: String,
-    /// GitHub: the access to send, when declared.
+    /// GitHub: the access to send, when declared. For an [`Action::Access`] change,
+    /// [`Access::Repositories`] sets the repositories alone (a user secret's, or a
+    /// `selected` Agents organization secret's, whose visibility goes only with its
+    /// value).
     #[serde(skip)]
     pub(crate) access: Option<Access>,
     /// Coder: the fields to send.
@@ -98,6 +103,9 @@ pub enum Action {
     /// The secret does not exist yet: its value is sent.
     Create,
     /// The value differs from the one last stored (or none was recorded): it is sent.
+    /// Also an Agents organization secret whose visibility changes: GitHub takes its
+    /// visibility only with its value, so the same value is sent again with it (the
+    /// change's [`detail`](Change::detail) says so).
     Update,
     /// The secret was changed behind sync's back (its `updated_at` is newer than
     /// recorded): the declared value is sent again.

@@ -687,3 +687,240 @@ async fn a_refused_write_fails_that_secret_only_and_says_why() {
     let names: Vec<_> = plan.changes().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["refused"]);
 }
+
+/// The entry `state.json` keeps for `name` of target `key`.
+fn state_entry(config: &Config, key: &str, name: &str) -> serde_json::Value {
+    let state_file = config.default_state_dir().join("state.json");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(state_file).unwrap()).unwrap();
+    json["targets"][key][name].clone()
+}
+
+const AGENTS_ORG: &str = "[[github]]\norg = \"acme\"\napp = \"agents\"\nvisibility = \"{visibility}\"\n\
+     [github.secrets]\nCOPILOT_KEY = { file = \"agent\" }\nOTHER = { file = \"other\" }\n";
+
+#[tokio::test]
+async fn an_agents_org_secret_whose_visibility_changes_is_sent_again_with_its_value() {
+    let setup = Setup::new(FakeGitHub::builder()).await;
+    setup.write("agent", "agent-value-Qz8");
+    setup.write("other", "other-value-Vb2");
+    let config = setup.config(&AGENTS_ORG.replace("{visibility}", "private"));
+    let (done, requests) = setup.run(&config, false).await;
+    assert!(done.is_success(), "{done}");
+    assert_eq!(value_puts(&requests), 2);
+    let org = Scope::org("agents", "acme");
+    let key = "github org agents acme";
+    let first = state_entry(&config, key, "COPILOT_KEY");
+
+    // GitHub's `updated_at` has whole seconds: change the visibility in a later
+    // second, so that a state left as it was would show as drift on the next run.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let config = setup.config(&AGENTS_ORG.replace("{visibility}", "all"));
+    let state = State::open_read_only(config.default_state_dir()).unwrap();
+    let plan = setup.sync(false).plan(&config, &state).await;
+    drop(state);
+    let text = plan.to_string();
+    assert!(
+        text.contains(
+            "~ COPILOT_KEY update: visibility private → all; GitHub changes an Agents \
+             organization secret's visibility only with its value, so the value is sent again"
+        ),
+        "{text}"
+    );
+    assert_eq!(
+        (plan.count(Action::Update), plan.count(Action::Access)),
+        (2, 0),
+        "{plan}"
+    );
+
+    let (done, requests) = setup.run(&config, false).await;
+    assert!(done.is_success(), "{done}");
+    // One PUT per secret, each with its value and the new visibility; nothing else
+    // is written (no access-only PUT refused first).
+    let puts: Vec<_> = writes(&requests);
+    assert_eq!(puts.len(), 2, "{puts:?}");
+    assert!(
+        puts.iter().all(|r| r.carried_value && r.status == 204),
+        "{puts:?}"
+    );
+    for (name, value) in [
+        ("COPILOT_KEY", "agent-value-Qz8"),
+        ("OTHER", "other-value-Vb2"),
+    ] {
+        let stored = setup.github.stored(&org, name).unwrap();
+        assert_eq!(stored.plaintext, value.as_bytes(), "{name}");
+        assert_eq!(stored.visibility.as_deref(), Some("all"), "{name}");
+        assert_eq!(stored.writes, 2, "{name}");
+    }
+    // The state follows the write: same digest (same value), the new `updated_at`,
+    // which is GitHub's now.
+    let second = state_entry(&config, key, "COPILOT_KEY");
+    assert_eq!(second["digest"], first["digest"]);
+    assert_ne!(second["updated_at"], first["updated_at"]);
+    let client = github::Client::builder()
+        .token(setup.github.token())
+        .base_url(setup.github.url())
+        .build()
+        .unwrap();
+    let remote = client
+        .secrets(sealpost_client::github::Scope::org(
+            github::App::Agents,
+            "acme",
+        ))
+        .get("COPILOT_KEY")
+        .await
+        .unwrap();
+    let recorded = time::OffsetDateTime::parse(
+        second["updated_at"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    assert_eq!(remote.updated_at, Some(recorded));
+
+    let (again, requests) = setup.run(&config, false).await;
+    assert_eq!(again.changes().count(), 0, "{again}");
+    assert!(writes(&requests).is_empty(), "{requests:?}");
+}
+
+#[tokio::test]
+async fn an_agents_org_secret_whose_repositories_change_sends_no_value() {
+    let setup = Setup::new(
+        FakeGitHub::builder()
+            .repository(11, "acme/web")
+            .repository(12, "acme/api"),
+    )
+    .await;
+    setup.write("v", "agent-value-Lp4");
+    let toml = |repos: &str| {
+        format!(
+            "[[github]]\norg = \"acme\"\napp = \"agents\"\nvisibility = \"selected\"\n\
+             repositories = [{repos}]\n[github.secrets]\nA = {{ file = \"v\" }}\n"
+        )
+    };
+    let config = setup.config(&toml("\"acme/web\""));
+    let (done, _) = setup.run(&config, false).await;
+    assert!(done.is_success(), "{done}");
+    let config = setup.config(&toml("\"acme/web\", \"acme/api\""));
+    let (done, requests) = setup.run(&config, false).await;
+    assert!(done.is_success(), "{done}");
+    assert_eq!(done.count(Action::Access), 1, "{done}");
+    assert!(
+        done.to_string()
+            .contains("~ A access: repositories +acme/api"),
+        "{done}"
+    );
+    // The visibility stays `selected`: only the repositories are set, without the value.
+    let sent = writes(&requests);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].path, "/orgs/acme/agents/secrets/A/repositories");
+    assert_eq!(value_puts(&requests), 0);
+    let stored = setup
+        .github
+        .stored(&Scope::org("agents", "acme"), "A")
+        .unwrap();
+    let mut ids = stored.repositories.unwrap();
+    ids.sort_unstable();
+    assert_eq!(ids, [11, 12]);
+    assert_eq!(stored.plaintext, b"agent-value-Lp4");
+    let (again, requests) = setup.run(&config, false).await;
+    assert_eq!(again.changes().count(), 0, "{again}");
+    assert!(writes(&requests).is_empty(), "{requests:?}");
+}
+
+/// Plans and applies `config` against `setup`'s fake, one write at a time and
+/// unpaced; gives the applied plan and the [`sealpost_sync::Event::Slowed`] events:
+/// `(wait, rate limit)`.
+async fn run_slowed(setup: &Setup, config: &Config) -> (Plan, Vec<(Duration, github::RateLimit)>) {
+    let client = github::Client::builder()
+        .token(setup.github.token())
+        .base_url(setup.github.url())
+        .build()
+        .unwrap();
+    let mut options = Options::default();
+    options.writes_per_minute = 0;
+    options.concurrency = 1;
+    let slowed = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = std::sync::Arc::clone(&slowed);
+    let sync = Sync::new(options).github(client).on_event(move |event| {
+        if let sealpost_sync::Event::Slowed { wait, rate_limit } = event {
+            seen.lock().unwrap().push((*wait, *rate_limit));
+        }
+    });
+    let state = State::open(config.default_state_dir()).unwrap();
+    let plan = sync.plan(config, &state).await;
+    let done = sync.apply(plan, &state).await;
+    let slowed = slowed.lock().unwrap().clone();
+    (done, slowed)
+}
+
+const THREE_IN_A_REPO: &str = "[[github]]\nrepo = \"octo/hello\"\n[github.secrets]\n\
+     A = { file = \"v\" }\nB = { file = \"v\" }\nC = { file = \"v\" }\n";
+
+#[tokio::test]
+async fn few_requests_left_spread_the_writes_until_the_reset() {
+    // 9 of 1,000 left for the next 1 to 2 s: the list and three values (the key,
+    // then a PUT and a read-back each) need 8, which is into the 5 % reserve.
+    let setup = Setup::new(FakeGitHub::builder().rate_limit(1000, 9, 2)).await;
+    setup.write("v", "value");
+    let config = setup.config(THREE_IN_A_REPO);
+    let (done, slowed) = run_slowed(&setup, &config).await;
+    assert!(done.is_success(), "{done}");
+    assert_eq!(done.count(Action::Create), 3, "{done}");
+    // One event per write, each with what GitHub said just before it.
+    let remaining: Vec<u64> = slowed.iter().map(|(_, rate)| rate.remaining).collect();
+    assert_eq!(remaining, [8, 5, 3], "{slowed:?}");
+    assert!(slowed.iter().all(|(_, rate)| rate.limit == 1000));
+    assert!(
+        slowed
+            .iter()
+            .all(|(_, rate)| rate.reset == slowed[0].1.reset)
+    );
+    // The first write goes at once and spaces the next ones; none waits more than
+    // the window has left.
+    assert_eq!(slowed[0].0, Duration::ZERO, "{slowed:?}");
+    assert!(
+        slowed[1..]
+            .iter()
+            .all(|(wait, _)| *wait > Duration::ZERO && *wait <= Duration::from_secs(2)),
+        "{slowed:?}"
+    );
+    let statuses: Vec<u16> = setup.github.requests().iter().map(|r| r.status).collect();
+    assert!(statuses.iter().all(|status| *status < 400), "{statuses:?}");
+}
+
+#[tokio::test]
+async fn no_request_left_waits_for_the_reset_instead_of_a_403() {
+    // 4 left for the next 1 to 2 s (at least a second, so that the window does not
+    // end while the first value is sent, even on a busy machine): the list and the
+    // first value (key, PUT, read-back) use them all; the second value waits for
+    // the window to reset.
+    let setup = Setup::new(FakeGitHub::builder().rate_limit(1000, 4, 2)).await;
+    setup.write("v", "value");
+    let config = setup.config(
+        "[[github]]\nrepo = \"octo/hello\"\n[github.secrets]\nA = { file = \"v\" }\nB = { file = \"v\" }\n",
+    );
+    let (done, slowed) = run_slowed(&setup, &config).await;
+    assert!(done.is_success(), "{done}");
+    let remaining: Vec<u64> = slowed.iter().map(|(_, rate)| rate.remaining).collect();
+    assert_eq!(remaining, [3, 0], "{slowed:?}");
+    // The wait for the reset: the rest of the window (under two seconds) and one.
+    let (wait, _) = slowed[1];
+    assert!(
+        wait > Duration::ZERO && wait <= Duration::from_secs(3),
+        "{slowed:?}"
+    );
+    let statuses: Vec<u16> = setup.github.requests().iter().map(|r| r.status).collect();
+    assert!(statuses.iter().all(|status| *status < 400), "{statuses:?}");
+    let repo = Scope::repo("actions", "octo", "hello");
+    assert_eq!(setup.github.stored(&repo, "B").unwrap().plaintext, b"value");
+}
+
+#[tokio::test]
+async fn plenty_left_is_no_slowing_down() {
+    let setup = Setup::new(FakeGitHub::builder().rate_limit(5000, 4000, 3600)).await;
+    setup.write("v", "value");
+    let config = setup.config(THREE_IN_A_REPO);
+    let (done, slowed) = run_slowed(&setup, &config).await;
+    assert!(done.is_success(), "{done}");
+    assert!(slowed.is_empty(), "{slowed:?}");
+}

@@ -4,11 +4,15 @@
 
 use std::io::{self, IsTerminal as _};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use indicatif::{ProgressBar, ProgressStyle};
+use sealpost_client::github::RateLimit;
 use sealpost_sync::{Event, State, Sync};
+use time::OffsetDateTime;
 
 use crate::error::Error;
+use crate::progress::eprint_line;
 use crate::runtime;
 use crate::settings::{OutputFormat, SyncSettings};
 use crate::stdio;
@@ -35,11 +39,20 @@ pub(crate) fn run(settings: SyncSettings) -> Result<(), Error> {
     let bar = progress_bar();
     // The client's wait announcements go above the bar while it is drawn.
     let _drawn = bar.as_deref().map(crate::progress::Drawn::new);
-    if let Some(bar) = &bar {
-        let bar = Arc::clone(bar);
-        sync = sync.on_event(move |event| match event {
-            Event::Start { changes } => bar.set_length(*changes as u64),
-            Event::Done { name, action, ok } => {
+    // Said once: every GitHub write of a slowed-down run is held back a little.
+    let slowed = AtomicBool::new(false);
+    let slowed_once = move |rate_limit: &RateLimit| {
+        (!slowed.swap(true, Ordering::Relaxed)).then(|| slowed_message(rate_limit))
+    };
+    let events_bar = bar.clone();
+    sync = sync.on_event(move |event| match event {
+        Event::Start { changes } => {
+            if let Some(bar) = &events_bar {
+                bar.set_length(*changes as u64);
+            }
+        }
+        Event::Done { name, action, ok } => {
+            if let Some(bar) = &events_bar {
                 let what = if *ok {
                     format!("{action:?}").to_lowercase()
                 } else {
@@ -48,18 +61,17 @@ pub(crate) fn run(settings: SyncSettings) -> Result<(), Error> {
                 bar.set_message(format!("{what} {name}"));
                 bar.inc(1);
             }
-            Event::RateLimited { wait } => {
-                bar.println(format!("rate limited; waiting {} s", wait.as_secs()));
+        }
+        Event::RateLimited { wait } => {
+            eprint_line(&format!("rate limited; waiting {} s", wait.as_secs()));
+        }
+        Event::Slowed { rate_limit, .. } => {
+            if let Some(message) = slowed_once(rate_limit) {
+                eprint_line(&message);
             }
-            _ => {}
-        });
-    } else {
-        sync = sync.on_event(|event| {
-            if let Event::RateLimited { wait } = event {
-                eprintln!("rate limited; waiting {} s", wait.as_secs());
-            }
-        });
-    }
+        }
+        _ => {}
+    });
     let config = &settings.config;
     let plan = runtime::block_on(async {
         let plan = sync.plan(config, &state).await;
@@ -92,6 +104,18 @@ pub(crate) fn run(settings: SyncSettings) -> Result<(), Error> {
     Err(Error::SyncFailed {
         failed: failures.len(),
     })
+}
+
+/// What a run says when it starts spreading its GitHub writes.
+fn slowed_message(rate_limit: &RateLimit) -> String {
+    let seconds = (rate_limit.reset - OffsetDateTime::now_utc())
+        .whole_seconds()
+        .max(0);
+    format!(
+        "GitHub has {} of {} requests left for the next {seconds} s; spreading the writes \
+         until its rate limit resets",
+        rate_limit.remaining, rate_limit.limit
+    )
 }
 
 /// A bar on standard error when it is a terminal.

@@ -302,3 +302,34 @@ fn state_goes_where_state_says_and_coder_targets_sync() {
     assert_eq!(json["writes"], 0, "{json}");
     assert_eq!(json["targets"][0]["unchanged"][0], "npm");
 }
+
+#[test]
+fn few_requests_left_is_said_once_and_spreads_the_writes() {
+    // 9 of 1,000 left for the next 1 to 2 s: three values need more than is left
+    // above the 5 % reserve.
+    let github = FakeGitHub::builder()
+        .rate_limit(1000, 9, 2)
+        .spawn()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "v", "value");
+    write(
+        dir.path(),
+        "sync.toml",
+        "[[github]]\nrepo = \"octo/hello\"\n[github.secrets]\n\
+         A = { file = \"v\" }\nB = { file = \"v\" }\nC = { file = \"v\" }\n",
+    );
+    let output = sync(
+        &github,
+        &dir.path().join("sync.toml"),
+        &["--writes-per-minute", "0", "--concurrency", "1"],
+    );
+    assert!(output.status.success(), "{}", described(&output));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.matches("requests left").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("GitHub has 8 of 1000 requests left for the next "),
+        "{stderr}"
+    );
+    assert!(github.requests().iter().all(|r| r.status < 400));
+}

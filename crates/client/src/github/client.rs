@@ -9,6 +9,7 @@ use secrecy::{ExposeSecret as _, SecretString};
 use zeroize::Zeroizing;
 
 use super::keys::KeyCache;
+use super::rate_limit::{LastRateLimit, RateLimit};
 use crate::auth::{AppAuth, PrivateKey};
 use crate::transport::{
     HttpSettings, Transport, cleartext_to_another_host, credential_header, parse_base_url,
@@ -60,6 +61,8 @@ pub struct Client {
 pub(crate) struct Inner {
     pub(crate) transport: Transport,
     pub(crate) keys: KeyCache,
+    /// What the last answer said of the rate limit; the transport updates it.
+    pub(crate) rate_limit: Arc<LastRateLimit>,
 }
 
 impl fmt::Debug for Client {
@@ -94,6 +97,29 @@ impl Client {
     /// the way.
     pub fn sends_in_cleartext(&self) -> bool {
         self.inner.transport.cleartext_to_another_host()
+    }
+
+    /// GitHub's rate limit as the last answer to this client (or a clone of it)
+    /// reported it: `x-ratelimit-remaining`, `-limit` and `-reset`, which GitHub sends
+    /// with successes and refusals alike. `None` before the first answer that had
+    /// them. Answers arrive in any order when requests run at once, so this is the
+    /// latest answer's view, not necessarily the lowest count.
+    ///
+    /// With a GitHub App's credentials, each installation (and the App itself, for
+    /// its token requests) has a limit of its own; the snapshot is that of whichever
+    /// answered last.
+    ///
+    /// ```no_run
+    /// # async fn run(gh: sealpost_client::github::Client) -> Result<(), sealpost_client::Error> {
+    /// gh.org_secrets(sealpost_client::github::App::Actions, "acme").list().await?;
+    /// if let Some(limit) = gh.rate_limit() {
+    ///     println!("{} of {} requests left until {}", limit.remaining, limit.limit, limit.reset);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.inner.rate_limit.get()
     }
 
     pub(crate) fn transport(&self) -> &Transport {
@@ -332,7 +358,10 @@ fn finish<T>(
         "x-github-api-version",
         HeaderValue::from_static(API_VERSION),
     );
-    let mut transport = Transport::new(Service::GitHub, base, headers, settings)?;
+    let rate_limit = Arc::new(LastRateLimit::default());
+    let last = Arc::clone(&rate_limit);
+    let mut transport = Transport::new(Service::GitHub, base, headers, settings)?
+        .on_answer(move |headers| last.observe(headers));
     if let Some(app) = app {
         transport = transport.with_app(app);
     }
@@ -340,6 +369,7 @@ fn finish<T>(
         inner: Arc::new(Inner {
             transport,
             keys: KeyCache::default(),
+            rate_limit,
         }),
     })
 }

@@ -86,6 +86,12 @@
 //!
 //! See [`crate::retry`]. Redirects are followed only to the same origin, so the token
 //! never reaches another host.
+//!
+//! # Rate limit
+//!
+//! GitHub says with every answer how many requests are left until when;
+//! [`Client::rate_limit`] gives what the last answer said ([`RateLimit`]), so that a
+//! caller with many requests to make can spread them before GitHub refuses.
 
 mod client;
 mod keys;
@@ -95,6 +101,7 @@ mod ops;
 mod pagination;
 mod private_registry;
 mod put;
+mod rate_limit;
 mod registry;
 pub(crate) mod response;
 mod scope;
@@ -114,6 +121,7 @@ pub use private_registry::{
     RegistryType, UpdateRegistry,
 };
 pub use put::{PutSecret, target};
+pub use rate_limit::RateLimit;
 pub use registry::{RegistryCredentials, RegistryTarget, registry_secret_names};
 pub use scope::Scope;
 pub use secrets::{Access, CurrentAccess, ExistingSecret, Secrets, Stored};

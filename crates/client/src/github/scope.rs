@@ -98,6 +98,24 @@ impl Scope {
         matches!(self, Scope::Org { .. })
     }
 
+    /// Whether a secret of this scope changes its visibility only together with its
+    /// value: Agents organization secrets, whose every `PUT` GitHub takes only with
+    /// `encrypted_value`, `key_id` and `visibility`. For them
+    /// [`ExistingSecret::set_visibility`](super::ExistingSecret::set_visibility) is
+    /// refused; store the value again with the new access instead
+    /// ([`Secrets::with_access`](super::Secrets::with_access) and
+    /// [`Secrets::put`](super::Secrets::put)). Their repositories, when the visibility
+    /// is `selected`, still change alone.
+    pub fn visibility_needs_value(&self) -> bool {
+        matches!(
+            self,
+            Scope::Org {
+                app: App::Agents,
+                ..
+            }
+        )
+    }
+
     /// Whether a secret of this scope is shared with a list of repositories: user
     /// secrets always, organization secrets when their visibility is `selected`.
     pub fn selects_repositories(&self) -> bool {
@@ -207,6 +225,17 @@ mod tests {
         let repo = Scope::repository(App::Dependabot, Repo::name("o", "r"));
         assert_eq!(repo.app(), App::Dependabot);
         assert!(!repo.selects_repositories() && !repo.has_visibility());
+        // Only an Agents organization secret's visibility needs its value with it.
+        assert!(Scope::org(App::Agents, "acme").visibility_needs_value());
+        for scope in [
+            Scope::org(App::Actions, "acme"),
+            Scope::org(App::Codespaces, "acme"),
+            Scope::org(App::Dependabot, "acme"),
+            Scope::repository(App::Agents, Repo::name("o", "r")),
+            Scope::user(),
+        ] {
+            assert!(!scope.visibility_needs_value(), "{scope}");
+        }
     }
 
     #[test]

@@ -411,7 +411,7 @@ impl ExistingSecret<'_> {
         self.require("visibility", scope.has_visibility(), |scope| {
             InputProblem::NoVisibility { scope }
         })?;
-        if scope.app() == App::Agents {
+        if scope.visibility_needs_value() {
             return Err(Error::VisibilityNeedsValue {
                 target: scope.to_string(),
                 secret: self.name.as_str().to_owned(),

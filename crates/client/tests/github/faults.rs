@@ -301,3 +301,84 @@ async fn no_retries_when_the_policy_says_none() {
         .unwrap();
     assert_eq!(put(&gh, "X", "v").await.unwrap_err().status(), Some(502));
 }
+
+#[tokio::test]
+async fn the_rate_limit_of_the_last_answer_is_kept_refusals_included() {
+    let before = unix_now();
+    let fake = sealpost_fakes::FakeGitHub::builder()
+        .rate_limit(5000, 4, 900)
+        .start()
+        .await
+        .unwrap();
+    let gh = Client::builder()
+        .token(fake.token())
+        .base_url(fake.url())
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    assert_eq!(gh.rate_limit(), None, "no answer yet");
+    let repo = gh.repository_secrets(App::Actions, Repo::name("octo", "hello"));
+    repo.list().await.unwrap();
+    let seen = gh.rate_limit().unwrap();
+    assert_eq!((seen.remaining, seen.limit), (3, 5000));
+    let reset = u64::try_from(seen.reset.unix_timestamp()).unwrap();
+    assert!(
+        (before + 900..=unix_now() + 900).contains(&reset),
+        "{reset}"
+    );
+    // A clone shares what was seen; a value costs the key and the PUT.
+    let clone = gh.clone();
+    put(&clone, "X", "value").await.unwrap();
+    assert_eq!(gh.rate_limit().map(|seen| seen.remaining), Some(1));
+    repo.list().await.unwrap();
+    assert_eq!(gh.rate_limit().map(|seen| seen.remaining), Some(0));
+    // The refusal that follows says the same, and is a rate limit.
+    let refused = repo.list().await.unwrap_err();
+    assert!(refused.is_rate_limited(), "{refused}");
+    assert_eq!(gh.rate_limit(), Some(seen_with(seen, 0)));
+}
+
+#[tokio::test]
+async fn a_refusal_updates_the_rate_limit_and_an_answer_without_headers_does_not() {
+    let server = MockServer::start().await;
+    let reset = unix_now() + 100;
+    let with_headers = |status: u16, remaining: u64| {
+        ResponseTemplate::new(status)
+            .insert_header("x-ratelimit-limit", "60")
+            .insert_header("x-ratelimit-remaining", remaining.to_string().as_str())
+            .insert_header("x-ratelimit-reset", reset.to_string().as_str())
+            .set_body_json(json!({"message": "x", "total_count": 0, "secrets": []}))
+    };
+    github("GET", SCOPE)
+        .respond_with(with_headers(200, 50))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    github("GET", &format!("{SCOPE}/A"))
+        .respond_with(with_headers(404, 49))
+        .mount(&server)
+        .await;
+    github("GET", &format!("{SCOPE}/B"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"message": "Not Found"})))
+        .mount(&server)
+        .await;
+    let gh = client(&server.uri());
+    let repo = gh.repository_secrets(App::Actions, Repo::name("octo", "hello"));
+    repo.list().await.unwrap();
+    let seen = gh.rate_limit().unwrap();
+    assert_eq!((seen.remaining, seen.limit), (50, 60));
+    assert_eq!(seen.reset.unix_timestamp(), i64::try_from(reset).unwrap());
+    assert!(repo.get("A").await.unwrap_err().is_not_found());
+    assert_eq!(gh.rate_limit(), Some(seen_with(seen, 49)));
+    assert!(repo.get("B").await.unwrap_err().is_not_found());
+    assert_eq!(gh.rate_limit(), Some(seen_with(seen, 49)));
+}
+
+/// `seen` with `remaining` requests left.
+fn seen_with(
+    seen: sealpost_client::github::RateLimit,
+    remaining: u64,
+) -> sealpost_client::github::RateLimit {
+    sealpost_client::github::RateLimit::new(remaining, seen.limit, seen.reset)
+}

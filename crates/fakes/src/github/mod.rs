@@ -58,9 +58,10 @@
 //! # Faults
 //!
 //! [`FakeGitHubBuilder`] can make `PUT`s of secrets fail ([`Fault`]: 502, 429 with
-//! `Retry-After`, 403 with an exhausted rate limit) and rotate keys after a number of
-//! stored values; [`FakeGitHub::requests`] and [`FakeGitHub::put_statuses`] show what
-//! the client did about it.
+//! `Retry-After`, 403 with an exhausted rate limit), rotate keys after a number of
+//! stored values, and count every request against a primary rate limit whose headers
+//! every answer carries ([`FakeGitHubBuilder::rate_limit`]); [`FakeGitHub::requests`]
+//! and [`FakeGitHub::put_statuses`] show what the client did about it.
 
 mod app;
 mod registries;
@@ -79,7 +80,7 @@ pub use types::{Fault, PublishedKey, Stored};
 
 use self::app::{AccountKind, AppConfig, Installation};
 use self::scope::{Route, Tail};
-use self::state::{Config, Shared, StoredSecret};
+use self::state::{Config, RateLimitConfig, Shared, StoredSecret};
 use self::types::When;
 use crate::log::LoggedRequest;
 use crate::server::Server;
@@ -146,6 +147,7 @@ impl FakeGitHub {
                 repositories: BTreeMap::new(),
                 numeric_key_ids: BTreeSet::new(),
                 app: None,
+                rate_limit: None,
             },
         }
     }
@@ -426,6 +428,23 @@ impl FakeGitHubBuilder {
     /// default: one hour); `expires_at` says so, and they are refused after.
     pub fn app_token_lifetime(mut self, lifetime: std::time::Duration) -> Self {
         self.app_config().token_lifetime = lifetime.as_secs();
+        self
+    }
+
+    /// Counts requests against a primary rate limit, as GitHub does: every answer
+    /// carries `x-ratelimit-limit` (`limit`), `x-ratelimit-remaining`,
+    /// `x-ratelimit-used` and `x-ratelimit-reset` (a Unix time, whole seconds). The
+    /// first window has `remaining` requests left and ends `reset_after` seconds
+    /// after the fake starts; each later window has `limit` and lasts an hour. Every
+    /// request uses one; one made when none is left is refused with GitHub's 403 "API
+    /// rate limit exceeded" (`x-ratelimit-remaining: 0`, no `Retry-After`), until the
+    /// window ends. A small `reset_after` keeps a test that waits for it short.
+    pub fn rate_limit(mut self, limit: u64, remaining: u64, reset_after: u64) -> Self {
+        self.config.rate_limit = Some(RateLimitConfig {
+            limit,
+            remaining,
+            reset_after,
+        });
         self
     }
 

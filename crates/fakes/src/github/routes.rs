@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::scope::{Route, Scope, Tail, encode, route};
-use super::state::{Config, Inner, Shared, StoredSecret};
+use super::state::{Config, Inner, RateWindow, Shared, StoredSecret};
 use super::types::{Fault, Stored, When};
 use super::{AGENTS_API_VERSION, API_VERSION, MAX_VALUE_BYTES};
 use super::{app, registries};
@@ -53,7 +53,21 @@ async fn handle(
     // One lock for the whole answer, so the log's order is the order of changes.
     let mut inner = shared.lock();
     let mut installation = None;
-    let response = answer(&shared.config, &mut inner, &request, &mut installation);
+    let allowed = inner
+        .rate
+        .as_mut()
+        .is_none_or(|rate| rate.spend(unix_now()));
+    let mut response = if allowed {
+        answer(&shared.config, &mut inner, &request, &mut installation)
+    } else {
+        message(
+            StatusCode::FORBIDDEN,
+            "API rate limit exceeded for user ID 583231.",
+        )
+    };
+    if let Some(rate) = inner.rate {
+        add_rate_headers(&mut response, rate);
+    }
     let mut logged = LoggedRequest::new(&method, &uri, &body, &response);
     if response.status().is_success() {
         logged.installation = installation;
@@ -122,6 +136,23 @@ fn answer(
         }
     });
     answered.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// The rate-limit headers of `rate`, on an answer that has none yet (a
+/// [`Fault::RateLimitExhausted`] answer keeps its own).
+fn add_rate_headers(response: &mut Response, rate: RateWindow) {
+    let headers = response.headers_mut();
+    if headers.contains_key("x-ratelimit-remaining") {
+        return;
+    }
+    headers.insert("x-ratelimit-limit", rate.limit.into());
+    headers.insert("x-ratelimit-remaining", rate.remaining.into());
+    headers.insert("x-ratelimit-used", (rate.limit - rate.remaining).into());
+    headers.insert("x-ratelimit-reset", rate.reset_at.into());
+    headers.insert(
+        "x-ratelimit-resource",
+        axum::http::HeaderValue::from_static("core"),
+    );
 }
 
 /// An answer that refuses a request: a status and GitHub's

@@ -10,7 +10,10 @@ use super::scope::Scope;
 use super::types::{Fault, PublishedKey, Stored, When};
 use crate::log::LoggedRequest;
 use crate::sodium::Keypair;
-use crate::time::now_rfc3339;
+use crate::time::{now_rfc3339, unix_now};
+
+/// How long a rate-limit window lasts after the first one: an hour, as GitHub's.
+const RATE_WINDOW_SECS: u64 = 3600;
 
 /// Settings fixed when the fake starts.
 #[derive(Debug, Clone)]
@@ -28,6 +31,45 @@ pub(crate) struct Config {
     pub(crate) numeric_key_ids: BTreeSet<Scope>,
     /// The GitHub App whose installation tokens are accepted besides `token`.
     pub(crate) app: Option<AppConfig>,
+    /// A primary rate limit that every request counts against.
+    pub(crate) rate_limit: Option<RateLimitConfig>,
+}
+
+/// [`FakeGitHubBuilder::rate_limit`](super::FakeGitHubBuilder::rate_limit)'s settings.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RateLimitConfig {
+    /// Requests in a full window.
+    pub(crate) limit: u64,
+    /// Requests left in the first window.
+    pub(crate) remaining: u64,
+    /// Seconds from the start of the fake to the end of the first window.
+    pub(crate) reset_after: u64,
+}
+
+/// The current rate-limit window.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RateWindow {
+    pub(crate) limit: u64,
+    pub(crate) remaining: u64,
+    /// When the window ends, in whole seconds since the Unix epoch (GitHub's
+    /// `x-ratelimit-reset`).
+    pub(crate) reset_at: u64,
+}
+
+impl RateWindow {
+    /// Counts one request at `now` (Unix seconds), starting a full window first if
+    /// this one has ended; `false` when none was left, and the request is refused.
+    pub(crate) fn spend(&mut self, now: u64) -> bool {
+        if now >= self.reset_at {
+            self.remaining = self.limit;
+            self.reset_at = now + RATE_WINDOW_SECS;
+        }
+        if self.remaining == 0 {
+            return false;
+        }
+        self.remaining -= 1;
+        true
+    }
 }
 
 /// Everything behind the lock.
@@ -43,6 +85,8 @@ pub(crate) struct Inner {
     pub(crate) app: AppState,
     /// Dependabot private registries: organization → name → registry.
     pub(crate) registries: BTreeMap<String, BTreeMap<String, RegistryEntry>>,
+    /// The rate-limit window, when the fake has a rate limit.
+    pub(crate) rate: Option<RateWindow>,
     /// The last key id given out; ids are unique across scopes, so a value sealed to
     /// one scope's key is never taken in another.
     last_key_id: u64,
@@ -96,9 +140,17 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub(crate) fn new(config: Config) -> Self {
+        let rate = config.rate_limit.map(|rate| RateWindow {
+            limit: rate.limit,
+            remaining: rate.remaining.min(rate.limit),
+            reset_at: unix_now() + rate.reset_after,
+        });
         Shared {
             config,
-            inner: Mutex::new(Inner::default()),
+            inner: Mutex::new(Inner {
+                rate,
+                ..Inner::default()
+            }),
         }
     }
 
