@@ -22,6 +22,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
 
 use hmac::{Hmac, KeyInit as _, Mac as _};
 use secrecy::{ExposeSecret as _, SecretString};
@@ -97,11 +98,10 @@ impl State {
             .write(true)
             .open(dir.join(LOCK_FILE))
             .map_err(io("open the lock file"))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(fs::TryLockError::WouldBlock) => return Err(StateError::Locked { dir }),
-            Err(fs::TryLockError::Error(source)) => return Err(io("lock the folder")(source)),
-        }
+        lock_briefly_contended(&lock).map_err(|err| match err {
+            fs::TryLockError::WouldBlock => StateError::Locked { dir: dir.clone() },
+            fs::TryLockError::Error(source) => io("lock the folder")(source),
+        })?;
         let key = load_or_make_key(&dir)?;
         let data = read_data(&dir)?;
         Ok(State {
@@ -346,9 +346,51 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
     }
 }
 
+/// How often, and how far apart, a held lock is tried again before the folder counts as
+/// in use by another run.
+const LOCK_TRIES: u32 = 10;
+const LOCK_RETRY: Duration = Duration::from_millis(25);
+
+/// Locks `lock`, trying again for a moment when it is held. A lock is held by the open
+/// file, and a child process started anywhere in this process (a `command` source, or
+/// the caller's own) shares every open file from its start until it runs its program.
+/// A folder just closed by this process can so look locked for that moment; another
+/// run holds it far longer than [`LOCK_TRIES`] × [`LOCK_RETRY`] (a quarter second).
+fn lock_briefly_contended(lock: &File) -> Result<(), fs::TryLockError> {
+    let mut tries = 1;
+    loop {
+        match lock.try_lock() {
+            Err(fs::TryLockError::WouldBlock) if tries < LOCK_TRIES => {
+                tries += 1;
+                std::thread::sleep(LOCK_RETRY);
+            }
+            result => return result,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lock_held_for_a_moment_is_waited_for() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(State::open(dir.path()).unwrap());
+        // Another open file holds the lock, as a child process does between its start
+        // and its program: released after 60 ms, well within the retries.
+        let holder = File::options()
+            .write(true)
+            .open(dir.path().join(LOCK_FILE))
+            .unwrap();
+        holder.try_lock().unwrap();
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(60));
+            drop(holder);
+        });
+        State::open(dir.path()).unwrap();
+        release.join().unwrap();
+    }
 
     #[test]
     fn a_second_open_is_refused_until_the_first_is_dropped() {
