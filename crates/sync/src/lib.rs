@@ -186,18 +186,25 @@ impl Sync {
     /// gets an [`TargetPlan::error`] and no change.
     pub async fn plan(&self, config: &Config, state: &State) -> Plan {
         let lookups = Lookups::default();
-        let github = config.github.iter().map(|target| {
-            let lookups = &lookups;
-            async move { self.plan_github(target, state, lookups).await }
-        });
+        // The futures are collected before they are streamed, here and in `apply`: a
+        // stream over a mapping closure of borrowed items makes the whole future lose
+        // `Send` (rustc cannot prove the closure general over the borrow's lifetime),
+        // and callers must be able to `tokio::spawn` a plan.
+        let lookups = &lookups;
+        let github: Vec<_> = config
+            .github
+            .iter()
+            .map(|target| self.plan_github(target, state, lookups))
+            .collect();
         let mut targets: Vec<TargetPlan> = stream::iter(github)
             .buffered(self.options.concurrency.max(1))
             .collect()
             .await;
-        let coder = config
+        let coder: Vec<_> = config
             .coder
             .iter()
-            .map(|target| async move { self.plan_coder(target, state).await });
+            .map(|target| self.plan_coder(target, state))
+            .collect();
         targets.extend(
             stream::iter(coder)
                 .buffered(self.options.concurrency.max(1))
@@ -509,7 +516,10 @@ impl Sync {
         let writes = AtomicUsize::new(0);
         let total = plan.changes().count();
         self.event(&Event::Start { changes: total });
-        let jobs = plan
+        let pacer = &pacer;
+        let writes_ref = &writes;
+        // Collected before they are streamed (see `plan`), so that this future is `Send`.
+        let jobs: Vec<_> = plan
             .targets
             .iter_mut()
             .filter(|target| target.error.is_none())
@@ -520,10 +530,7 @@ impl Sync {
                     .changes
                     .iter_mut()
                     .map(move |change| (handle.clone(), key.clone(), change))
-            });
-        let pacer = &pacer;
-        let writes_ref = &writes;
-        stream::iter(jobs)
+            })
             .map(|(handle, key, change)| async move {
                 let result = match handle {
                     Some(handle) => {
@@ -544,6 +551,8 @@ impl Sync {
                 // The value is not needed any more: wipe it now.
                 change.value = None;
             })
+            .collect();
+        stream::iter(jobs)
             .buffer_unordered(self.options.concurrency.max(1))
             .collect::<()>()
             .await;
@@ -935,4 +944,20 @@ pub(crate) fn target_key_github(scope: &Scope) -> String {
 /// The state's key of a Coder target.
 pub(crate) fn target_key_coder(user: &str) -> String {
     format!("coder {user}")
+}
+
+/// Callers run plans on runtimes that move tasks between threads (`tokio::spawn`): the
+/// futures of [`Sync::plan`] and [`Sync::apply`] must stay `Send`. This fails to compile
+/// if they do not.
+#[cfg(test)]
+#[allow(dead_code)]
+mod futures_are_send {
+    use super::{Config, Plan, State, Sync};
+
+    fn send<T: Send>(_: T) {}
+
+    fn plan_and_apply(sync: &Sync, config: &Config, state: &State, plan: Plan) {
+        send(sync.plan(config, state));
+        send(sync.apply(plan, state));
+    }
 }
