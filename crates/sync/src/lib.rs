@@ -710,8 +710,12 @@ impl Sync {
                 self.event(&Event::Slowed { wait, rate_limit });
             }
             tokio::time::sleep_until(at).await;
-            writes.fetch_add(1, Ordering::Relaxed);
-            match op().await {
+            let result = op().await;
+            // An input the client refused before any request was not a write.
+            if !matches!(&result, Err(err) if err.is_invalid_input()) {
+                writes.fetch_add(1, Ordering::Relaxed);
+            }
+            match result {
                 Err(err) if err.is_rate_limited() && waits < 3 => {
                     let wait = err
                         .api()

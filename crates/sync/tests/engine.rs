@@ -924,3 +924,25 @@ async fn plenty_left_is_no_slowing_down() {
     assert!(done.is_success(), "{done}");
     assert!(slowed.is_empty(), "{slowed:?}");
 }
+
+#[tokio::test]
+async fn a_value_the_client_refuses_before_sending_fails_alone_and_is_not_counted_as_a_write() {
+    let setup = Setup::new(FakeGitHub::builder()).await;
+    // One byte over what GitHub stores: refused by the client before any request.
+    setup.write("values/big", &"x".repeat(github::MAX_VALUE_BYTES + 1));
+    setup.write("values/ok", "fine-Zr4");
+    let config = setup.config(
+        "[[github]]\norg = \"acme\"\n[github.secrets]\nBIG = { file = \"values/big\" }\n\
+         OK = { file = \"values/ok\" }\n",
+    );
+    let (done, requests) = setup.run(&config, false).await;
+    assert!(!done.is_success(), "{done}");
+    assert_eq!(writes(&requests).len(), 1, "{requests:?}");
+    assert_eq!(done.writes, 1, "{done}");
+    let scope = Scope::org("actions", "acme");
+    assert_eq!(setup.github.names(&scope), ["OK"]);
+    assert_eq!(
+        setup.github.stored(&scope, "OK").unwrap().plaintext,
+        b"fine-Zr4"
+    );
+}
