@@ -27,7 +27,9 @@
 //! A service's client can ask to see the headers of every answer, successes,
 //! refusals and answers that are retried alike ([`Transport::on_answer`]): GitHub's
 //! client keeps what they say of its rate limit. What the headers mean stays in that
-//! service's module.
+//! service's module. A GitHub App's own requests (signed with its JWT: finding an
+//! installation, minting a token) are left out: GitHub counts them against the App,
+//! not against the token the client's other requests use.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -131,7 +133,8 @@ impl Transport {
     }
 
     /// The same transport, calling `hook` with the headers of every answer (each
-    /// attempt's, after redirects), whatever its status.
+    /// attempt's, after redirects), whatever its status, but those to a GitHub App's
+    /// own requests ([`Transport::send_as_app`]).
     pub(crate) fn on_answer(mut self, hook: impl Fn(&HeaderMap) + Send + Sync + 'static) -> Self {
         self.on_answer = Some(AnswerHook(Arc::new(hook)));
         self
@@ -185,28 +188,43 @@ impl Transport {
     /// another host, [`Error::Decode`] for an answer too large to read.
     pub(crate) async fn send(&self, request: &Request) -> Result<Response, Error> {
         let Some(app) = &self.app else {
-            return self.send_with(request, None).await;
+            return self.attempts(request, None, true).await;
         };
         let authorization = app.authorize(self, &request.url).await?;
-        match self.send_with(request, Some(&authorization.header)).await {
+        match self
+            .attempts(request, Some(&authorization.header), true)
+            .await
+        {
             // The token was refused (revoked, or the clocks disagree on its expiry):
             // GitHub did nothing, so a new token and one more try are safe.
             Err(err) if err.status() == Some(401) => {
                 app.rejected(&authorization).await;
                 let authorization = app.authorize(self, &request.url).await?;
-                self.send_with(request, Some(&authorization.header)).await
+                self.attempts(request, Some(&authorization.header), true)
+                    .await
             }
             other => other,
         }
     }
 
-    /// [`Transport::send`] with `authorization` as the `Authorization` header (besides
-    /// the headers sent with every request), and without a GitHub App's
-    /// credentials: for the App's own requests, signed with its JWT.
-    pub(crate) async fn send_with(
+    /// [`Transport::send`] for a GitHub App's own requests: signed with its JWT
+    /// (`jwt`, the whole `Authorization` header) instead of an installation token.
+    /// Their answers are not shown to [`Transport::on_answer`]'s hook.
+    pub(crate) async fn send_as_app(
+        &self,
+        request: &Request,
+        jwt: &HeaderValue,
+    ) -> Result<Response, Error> {
+        self.attempts(request, Some(jwt), false).await
+    }
+
+    /// Sends `request` with `authorization`, retrying as the policy allows; shows each
+    /// answer's headers to the `on_answer` hook when `observed`.
+    async fn attempts(
         &self,
         request: &Request,
         authorization: Option<&HeaderValue>,
+        observed: bool,
     ) -> Result<Response, Error> {
         let started = Instant::now();
         let policy = &self.retry;
@@ -216,7 +234,9 @@ impl Transport {
         loop {
             attempts += 1;
             let answer = self.attempt(request, authorization).await;
-            if let (Ok(response), Some(AnswerHook(hook))) = (&answer, &self.on_answer) {
+            if let (Ok(response), Some(AnswerHook(hook)), true) =
+                (&answer, &self.on_answer, observed)
+            {
                 hook(&response.headers);
             }
             let (error, wait) = match answer {

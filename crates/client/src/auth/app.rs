@@ -177,7 +177,7 @@ impl AppAuth {
                     target.to_string(),
                 );
                 let request = Request::new(Method::GET, transport.url(&segments)?, context);
-                let response = match transport.send_with(&request, Some(&self.jwt()?)).await {
+                let response = match transport.send_as_app(&request, &self.jwt()?).await {
                     Err(err) if err.is_not_found() => {
                         return Err(Error::AppNotInstalled {
                             context: Box::new(request.context().clone()),
@@ -208,7 +208,7 @@ impl AppAuth {
             format!("installation {installation} of GitHub App {}", self.app_id),
         );
         let request = Request::new(Method::POST, url, context);
-        let mut response = transport.send_with(&request, Some(&self.jwt()?)).await?;
+        let mut response = transport.send_as_app(&request, &self.jwt()?).await?;
         let body = Zeroizing::new(std::mem::take(&mut response.body));
         let minted: Minted<'_> = serde_json::from_slice(&body).map_err(|_| Error::Decode {
             context: Box::new(request.context().clone()),
