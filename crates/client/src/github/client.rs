@@ -105,9 +105,10 @@ impl Client {
     /// them. Answers arrive in any order when requests run at once, so this is the
     /// latest answer's view, not necessarily the lowest count.
     ///
-    /// With a GitHub App's credentials, each installation (and the App itself, for
-    /// its token requests) has a limit of its own; the snapshot is that of whichever
-    /// answered last.
+    /// With a GitHub App's credentials, each installation has a limit of its own; the
+    /// snapshot is that of the installation whose request was answered last. The
+    /// App's own requests (finding an installation, minting its token) count against
+    /// the App and are left out.
     ///
     /// ```no_run
     /// # async fn run(gh: sealpost_client::github::Client) -> Result<(), sealpost_client::Error> {
