@@ -249,10 +249,18 @@ async fn the_rate_limit_seen_is_the_installation_tokens_not_the_apps_own() {
     let key = AppKey::generate().unwrap();
     // Every answer carries the fake's rate-limit headers, the App's own (installation
     // lookup, token mint) too; GitHub counts those against the App's JWT instead.
-    let github = fake(&key).rate_limit(5000, 4000, 900).start().await.unwrap();
+    let github = fake(&key)
+        .rate_limit(5000, 4000, 900)
+        .start()
+        .await
+        .unwrap();
     let gh = client(&github, &pkcs1(&key));
     // The App is not installed on `nope`: only the App's own request was answered.
-    let err = gh.org_secrets(App::Actions, "nope").list().await.unwrap_err();
+    let err = gh
+        .org_secrets(App::Actions, "nope")
+        .list()
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::AppNotInstalled { .. }), "{err:?}");
     assert_eq!(gh.rate_limit(), None, "the App's own answer is not kept");
     // Lookup, mint, then the list with the installation token: the last is kept.
