@@ -27,9 +27,9 @@
 //! A service's client can ask to see the headers of every answer, successes,
 //! refusals and answers that are retried alike ([`Transport::on_answer`]): GitHub's
 //! client keeps what they say of its rate limit. What the headers mean stays in that
-//! service's module. A GitHub App's own requests (signed with its JWT: finding an
-//! installation, minting a token) are left out: GitHub counts them against the App,
-//! not against the token the client's other requests use.
+//! service's module. The hook is told whose credentials each request carried
+//! ([`Credential`]): GitHub counts requests per token, and a GitHub App's own
+//! requests (signed with its JWT) against the App.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -96,9 +96,25 @@ pub(crate) struct Transport {
     on_answer: Option<AnswerHook>,
 }
 
-/// What [`Transport::on_answer`] calls.
+/// Whose credentials a request was sent with, as [`Transport::on_answer`]'s hook is
+/// told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Credential {
+    /// The client's token (no GitHub App).
+    Token,
+    /// The token of this GitHub App installation.
+    Installation(u64),
+    /// The GitHub App's own JWT (finding an installation, minting its token).
+    AppJwt,
+}
+
+/// What [`Transport::on_answer`] calls: an answer's headers, and whose credentials
+/// its request carried.
+type AnswerFn = dyn Fn(&HeaderMap, Credential) + Send + Sync;
+
+/// What [`Transport::on_answer`] keeps.
 #[derive(Clone)]
-pub(crate) struct AnswerHook(Arc<dyn Fn(&HeaderMap) + Send + Sync>);
+pub(crate) struct AnswerHook(Arc<AnswerFn>);
 
 impl std::fmt::Debug for AnswerHook {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -133,11 +149,19 @@ impl Transport {
     }
 
     /// The same transport, calling `hook` with the headers of every answer (each
-    /// attempt's, after redirects), whatever its status, but those to a GitHub App's
-    /// own requests ([`Transport::send_as_app`]).
-    pub(crate) fn on_answer(mut self, hook: impl Fn(&HeaderMap) + Send + Sync + 'static) -> Self {
+    /// attempt's, after redirects), whatever its status, and whose credentials the
+    /// request carried.
+    pub(crate) fn on_answer(
+        mut self,
+        hook: impl Fn(&HeaderMap, Credential) + Send + Sync + 'static,
+    ) -> Self {
         self.on_answer = Some(AnswerHook(Arc::new(hook)));
         self
+    }
+
+    /// The GitHub App's credentials, if requests are authorized as one.
+    pub(crate) fn app(&self) -> Option<&AppAuth> {
+        self.app.as_ref()
     }
 
     /// The same transport, authorizing each request as GitHub App `app` (see
@@ -188,11 +212,12 @@ impl Transport {
     /// another host, [`Error::Decode`] for an answer too large to read.
     pub(crate) async fn send(&self, request: &Request) -> Result<Response, Error> {
         let Some(app) = &self.app else {
-            return self.attempts(request, None, true).await;
+            return self.attempts(request, None, Credential::Token).await;
         };
         let authorization = app.authorize(self, &request.url).await?;
+        let installation = Credential::Installation(authorization.installation());
         match self
-            .attempts(request, Some(&authorization.header), true)
+            .attempts(request, Some(&authorization.header), installation)
             .await
         {
             // The token was refused (revoked, or the clocks disagree on its expiry):
@@ -200,7 +225,8 @@ impl Transport {
             Err(err) if err.status() == Some(401) => {
                 app.rejected(&authorization).await;
                 let authorization = app.authorize(self, &request.url).await?;
-                self.attempts(request, Some(&authorization.header), true)
+                let installation = Credential::Installation(authorization.installation());
+                self.attempts(request, Some(&authorization.header), installation)
                     .await
             }
             other => other,
@@ -209,22 +235,21 @@ impl Transport {
 
     /// [`Transport::send`] for a GitHub App's own requests: signed with its JWT
     /// (`jwt`, the whole `Authorization` header) instead of an installation token.
-    /// Their answers are not shown to [`Transport::on_answer`]'s hook.
     pub(crate) async fn send_as_app(
         &self,
         request: &Request,
         jwt: &HeaderValue,
     ) -> Result<Response, Error> {
-        self.attempts(request, Some(jwt), false).await
+        self.attempts(request, Some(jwt), Credential::AppJwt).await
     }
 
-    /// Sends `request` with `authorization`, retrying as the policy allows; shows each
-    /// answer's headers to the `on_answer` hook when `observed`.
+    /// Sends `request` with `authorization` (which is `credential`'s), retrying as the
+    /// policy allows; shows each answer's headers to the `on_answer` hook.
     async fn attempts(
         &self,
         request: &Request,
         authorization: Option<&HeaderValue>,
-        observed: bool,
+        credential: Credential,
     ) -> Result<Response, Error> {
         let started = Instant::now();
         let policy = &self.retry;
@@ -234,10 +259,8 @@ impl Transport {
         loop {
             attempts += 1;
             let answer = self.attempt(request, authorization).await;
-            if let (Ok(response), Some(AnswerHook(hook)), true) =
-                (&answer, &self.on_answer, observed)
-            {
-                hook(&response.headers);
+            if let (Ok(response), Some(AnswerHook(hook))) = (&answer, &self.on_answer) {
+                hook(&response.headers, credential);
             }
             let (error, wait) = match answer {
                 Ok(response) if response.status.is_success() => return Ok(response),

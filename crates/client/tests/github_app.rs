@@ -245,7 +245,7 @@ async fn a_token_refused_between_calls_is_replaced_once_and_a_second_refusal_is_
 }
 
 #[tokio::test]
-async fn the_rate_limit_seen_is_the_installation_tokens_not_the_apps_own() {
+async fn each_installation_has_its_rate_limit_and_the_apps_own_requests_are_left_out() {
     let key = AppKey::generate().unwrap();
     // Every answer carries the fake's rate-limit headers, the App's own (installation
     // lookup, token mint) too; GitHub counts those against the App's JWT instead.
@@ -263,10 +263,31 @@ async fn the_rate_limit_seen_is_the_installation_tokens_not_the_apps_own() {
         .unwrap_err();
     assert!(matches!(err, Error::AppNotInstalled { .. }), "{err:?}");
     assert_eq!(gh.rate_limit(), None, "the App's own answer is not kept");
-    // Lookup, mint, then the list with the installation token: the last is kept.
-    gh.org_secrets(App::Actions, "acme").list().await.unwrap();
-    assert_eq!(github.requests().len(), 4);
-    assert_eq!(gh.rate_limit().map(|seen| seen.remaining), Some(3996));
+    // Lookup, mint (both with the App's JWT), then two lists with acme's installation
+    // token. The fake counts each credential's budget apart, as GitHub does: 4,000
+    // each at first.
+    let left = |seen: Option<github::RateLimit>| seen.map(|seen| seen.remaining);
+    let acme = gh.org_secrets(App::Actions, "acme");
+    assert_eq!(acme.rate_limit(), None, "its installation is not known yet");
+    acme.list().await.unwrap();
+    acme.list().await.unwrap();
+    assert_eq!(github.requests().len(), 5);
+    assert_eq!(left(gh.rate_limit()), Some(3998));
+    assert_eq!(left(acme.rate_limit()), Some(3998));
+    // Alice's installation: its own lookup, mint and list, and its own budget. Each
+    // scope keeps what its installation's token was last told; the client, what the
+    // last answer said.
+    let dots = gh.repository_secrets(App::Actions, Repo::name("Alice", "dots"));
+    dots.list().await.unwrap();
+    assert_eq!(left(dots.rate_limit()), Some(3999));
+    assert_eq!(left(acme.rate_limit()), Some(3998));
+    assert_eq!(left(gh.rate_limit()), Some(3999));
+    // Another repository of acme's installation shares its token and its budget.
+    let web = gh.repository_secrets(App::Actions, Repo::name("acme", "web"));
+    web.list().await.unwrap();
+    assert_eq!(left(web.rate_limit()), Some(3997));
+    assert_eq!(left(acme.rate_limit()), Some(3997));
+    assert_eq!(left(dots.rate_limit()), Some(3999));
 }
 
 #[tokio::test]

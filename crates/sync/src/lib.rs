@@ -573,7 +573,12 @@ impl Sync {
         writes: &AtomicUsize,
     ) -> Result<(), String> {
         let text = |err: sealpost_client::Error| err.to_string();
-        let github = matches!(handle, Handle::Github(_));
+        // GitHub writes are paced by the budget of the token this target's requests
+        // use (a GitHub App's installations each have their own).
+        let github = match handle {
+            Handle::Github(secrets) => Some(secrets),
+            Handle::Coder(_) => None,
+        };
         let value = || {
             change
                 .value
@@ -683,15 +688,15 @@ impl Sync {
             .map_err(|err| format!("stored, but {err}; the next run sends it again"))
     }
 
-    /// One write: waits for its slot (spread out when GitHub says few requests are
-    /// left, for a `github` write: see the `pace` module), sends, and sits out rate
-    /// limits the server names a wait for (up to [`Options::max_rate_limit_wait`],
-    /// three times).
+    /// One write: waits for its slot (for a write to `github` secrets, spread out
+    /// when GitHub says few requests are left for their token: see the `pace`
+    /// module), sends, and sits out rate limits the server names a wait for (up to
+    /// [`Options::max_rate_limit_wait`], three times).
     async fn write<T, F, Fut>(
         &self,
         pacer: &Pacer,
         writes: &AtomicUsize,
-        github: bool,
+        github: Option<&github::Secrets>,
         op: F,
     ) -> Result<T, sealpost_client::Error>
     where
@@ -700,9 +705,11 @@ impl Sync {
     {
         let mut waits = 0;
         loop {
-            let (hold, rate_limit) = match (&self.github, github) {
-                (Some(client), true) => pacer.github_hold(client, self.options.max_rate_limit_wait),
-                _ => (Hold::None, None),
+            let (hold, rate_limit) = match github {
+                Some(secrets) => {
+                    pacer.github_hold(secrets.rate_limit(), self.options.max_rate_limit_wait)
+                }
+                None => (Hold::None, None),
             };
             let at = pacer.take(hold).await;
             if let (Hold::Spread(_) | Hold::Until(_), Some(rate_limit)) = (hold, rate_limit) {

@@ -9,10 +9,14 @@
 //! # GitHub's primary rate limit
 //!
 //! Every GitHub answer says how many requests are left (`x-ratelimit-remaining`, of
-//! `x-ratelimit-limit`) until the window resets (`x-ratelimit-reset`); the client
-//! keeps the last answer's ([`github::Client::rate_limit`]). Before each GitHub
-//! write, [`hold`] compares it with what the rest of the run needs, counted as
-//! [`REQUESTS_PER_WRITE`] requests for each GitHub write not yet started:
+//! `x-ratelimit-limit`) until the window resets (`x-ratelimit-reset`), for the token
+//! that made the request. The client keeps the last answer's per token (a GitHub
+//! App's installations each have their own), and a target's handle gives its
+//! token's ([`Secrets::rate_limit`]). Before each GitHub write, [`hold`] compares
+//! what the write's token has left with what the rest of the run needs, counted as
+//! [`REQUESTS_PER_WRITE`] requests for each GitHub write not yet started (of all
+//! targets: more than one token's share when several installations serve the run,
+//! which only makes it slow down sooner):
 //!
 //! - The run slows down when it needs more than is left above a reserve of 5 % of
 //!   the limit: it would otherwise use GitHub's last requests in a burst, and run into
@@ -30,11 +34,13 @@
 //!
 //! A hold longer than [`Options::max_rate_limit_wait`](crate::Options) is not waited:
 //! the write is sent, and a refusal is handled as any rate limit is.
+//!
+//! [`Secrets::rate_limit`]: sealpost_client::github::Secrets::rate_limit
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use sealpost_client::github::{self, RateLimit};
+use sealpost_client::github::RateLimit;
 use time::OffsetDateTime;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
@@ -104,12 +110,12 @@ impl Pacer {
         }
     }
 
-    /// The hold for a GitHub write about to start, from what `client`'s last answer
-    /// said (given back with it); counts the write as started. Holds longer than
-    /// `longest` are dropped.
+    /// The hold for a GitHub write about to start, from what GitHub last said of the
+    /// budget of the write's token (given back with it); counts the write as started.
+    /// Holds longer than `longest` are dropped.
     pub(crate) fn github_hold(
         &self,
-        client: &github::Client,
+        rate_limit: Option<RateLimit>,
         longest: Duration,
     ) -> (Hold, Option<RateLimit>) {
         let left = self
@@ -118,7 +124,7 @@ impl Pacer {
                 Some(n.saturating_sub(1))
             })
             .unwrap_or(0);
-        let Some(rate) = client.rate_limit() else {
+        let Some(rate) = rate_limit else {
             return (Hold::None, None);
         };
         let held = match hold(&rate, OffsetDateTime::now_utc(), left.max(1)) {

@@ -946,3 +946,73 @@ async fn a_value_the_client_refuses_before_sending_fails_alone_and_is_not_counte
         b"fine-Zr4"
     );
 }
+
+#[tokio::test]
+async fn each_installation_of_a_github_app_is_paced_by_its_own_budget() {
+    // A GitHub App serves two targets through two installations, and GitHub counts
+    // each installation token's requests apart (so does the fake): Alice's has 6 of
+    // 100 left, acme's 99. Only the write to Alice's repository is slowed down.
+    let key = sealpost_fakes::AppKey::generate().unwrap();
+    let fake = FakeGitHub::builder()
+        .app(7, &key)
+        .org_installation(1, "acme")
+        .user_installation(2, "alice")
+        .rate_limit(100, 100, 3600);
+    let setup = Setup::new(fake).await;
+    setup.write("v", "value");
+    let config = setup.config(
+        "[[github]]\nrepo = \"alice/dots\"\n[github.secrets]\nDOTS = { file = \"v\" }\n\n\
+         [[github]]\norg = \"acme\"\n[github.secrets]\nA1 = { file = \"v\" }\n\
+         A2 = { file = \"v\" }\nA3 = { file = \"v\" }\n",
+    );
+    let client = github::Client::builder()
+        .app(7, key.pkcs1_pem().unwrap().to_string())
+        .base_url(setup.github.url())
+        .build()
+        .unwrap();
+    // Other work of the same App spent most of Alice's budget: 94 of its 100.
+    let dots = client.repository_secrets(github::App::Actions, github::Repo::name("alice", "dots"));
+    for _ in 0..94 {
+        dots.list().await.unwrap();
+    }
+    let mut options = Options::default();
+    options.writes_per_minute = 0;
+    options.concurrency = 1;
+    let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = std::sync::Arc::clone(&events);
+    let sync = Sync::new(options).github(client).on_event(move |event| {
+        let said = match event {
+            sealpost_sync::Event::Slowed { rate_limit, .. } => {
+                format!("slowed, {} left", rate_limit.remaining)
+            }
+            sealpost_sync::Event::Done { name, ok, .. } => format!("{name} done: {ok}"),
+            _ => return,
+        };
+        seen.lock().unwrap().push(said);
+    });
+    let state = State::open(config.default_state_dir()).unwrap();
+    let plan = sync.plan(&config, &state).await;
+    let done = sync.apply(plan, &state).await;
+    assert!(done.is_success(), "{done}");
+    // Alice's write sees her 5 left (after the plan's list), into the 5 % reserve;
+    // acme's see 98 and more, plenty for what is left of the run.
+    assert_eq!(
+        *events.lock().unwrap(),
+        [
+            "slowed, 5 left",
+            "DOTS done: true",
+            "A1 done: true",
+            "A2 done: true",
+            "A3 done: true"
+        ]
+    );
+    // No refusal for the rate limit (the 404s are the reads of acme's new secrets'
+    // access, which find none).
+    let statuses: Vec<u16> = setup.github.requests().iter().map(|r| r.status).collect();
+    assert!(
+        statuses
+            .iter()
+            .all(|status| matches!(status, 200 | 201 | 204 | 404)),
+        "{statuses:?}"
+    );
+}

@@ -70,6 +70,13 @@ pub(crate) struct Authorization {
     generation: u64,
 }
 
+impl Authorization {
+    /// The installation whose token this is.
+    pub(crate) fn installation(&self) -> u64 {
+        self.installation
+    }
+}
+
 impl fmt::Debug for Authorization {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Authorization")
@@ -129,6 +136,19 @@ impl AppAuth {
         let header = authorization(installation, &token);
         *cached = Some(token);
         header
+    }
+
+    /// The installation that serves `target`, if known without a request: the pinned
+    /// one, or one an earlier request looked up.
+    pub(crate) fn known_installation(&self, target: &Target) -> Option<u64> {
+        if self.pinned.is_some() {
+            return self.pinned;
+        }
+        let installations = self
+            .installations
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        installations.get(target)?.get().copied()
     }
 
     /// Forgets the token `authorization` held, after GitHub refused it (401), so that

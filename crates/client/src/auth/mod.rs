@@ -56,6 +56,7 @@ mod target;
 pub use key::PrivateKey;
 
 pub(crate) use app::AppAuth;
+pub(crate) use target::Target;
 
 #[cfg(test)]
 mod tests {

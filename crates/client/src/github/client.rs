@@ -10,7 +10,9 @@ use zeroize::Zeroizing;
 
 use super::keys::KeyCache;
 use super::rate_limit::{LastRateLimit, RateLimit};
-use crate::auth::{AppAuth, PrivateKey};
+use super::scope::Scope;
+use super::types::Repo;
+use crate::auth::{AppAuth, PrivateKey, Target};
 use crate::transport::{
     HttpSettings, Transport, cleartext_to_another_host, credential_header, parse_base_url,
     without_query,
@@ -106,7 +108,8 @@ impl Client {
     /// latest answer's view, not necessarily the lowest count.
     ///
     /// With a GitHub App's credentials, each installation has a limit of its own; the
-    /// snapshot is that of the installation whose request was answered last. The
+    /// snapshot is that of the installation whose request was answered last
+    /// ([`Secrets::rate_limit`](super::Secrets::rate_limit) gives one scope's). The
     /// App's own requests (finding an installation, minting its token) count against
     /// the App and are left out.
     ///
@@ -121,6 +124,16 @@ impl Client {
     /// ```
     pub fn rate_limit(&self) -> Option<RateLimit> {
         self.inner.rate_limit.get()
+    }
+
+    /// The rate limit of the token `scope`'s requests use: with a GitHub App, the
+    /// installation's that serves it, once known; otherwise the client's.
+    pub(crate) fn scope_rate_limit(&self, scope: &Scope) -> Option<RateLimit> {
+        let Some(app) = self.inner.transport.app() else {
+            return self.rate_limit();
+        };
+        let installation = app.known_installation(&auth_target(scope))?;
+        self.inner.rate_limit.installation(installation)
     }
 
     pub(crate) fn transport(&self) -> &Transport {
@@ -362,7 +375,7 @@ fn finish<T>(
     let rate_limit = Arc::new(LastRateLimit::default());
     let last = Arc::clone(&rate_limit);
     let mut transport = Transport::new(Service::GitHub, base, headers, settings)?
-        .on_answer(move |headers| last.observe(headers));
+        .on_answer(move |headers, credential| last.observe(headers, credential));
     if let Some(app) = app {
         transport = transport.with_app(app);
     }
@@ -373,6 +386,23 @@ fn finish<T>(
             rate_limit,
         }),
     })
+}
+
+/// The target a GitHub App's installation is found for, for `scope`'s requests: as
+/// [`Target::of`] makes it from their URLs.
+fn auth_target(scope: &Scope) -> Target {
+    let repo = |repo: &Repo| match repo {
+        Repo::Name { owner, name } => Target::Repo {
+            owner: owner.to_lowercase(),
+            repo: name.to_lowercase(),
+        },
+        Repo::Id(id) => Target::Unknown(format!("repository id {id}")),
+    };
+    match scope {
+        Scope::User => Target::User,
+        Scope::Org { org, .. } => Target::Org(org.to_lowercase()),
+        Scope::Repository { repo: r, .. } | Scope::Environment { repo: r, .. } => repo(r),
+    }
 }
 
 #[cfg(test)]

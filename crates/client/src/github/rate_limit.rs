@@ -3,10 +3,13 @@
 //! keeps the last answer's, so that a caller can slow down before GitHub refuses
 //! ([`Client::rate_limit`](super::Client::rate_limit)).
 
+use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
 use reqwest::header::HeaderMap;
 use time::OffsetDateTime;
+
+use crate::transport::Credential;
 
 /// GitHub's primary rate limit as one answer reported it.
 ///
@@ -49,22 +52,46 @@ impl RateLimit {
     }
 }
 
-/// The snapshot of the last answer that carried one, shared by a client's clones.
+/// The snapshots of the last answers that carried one, shared by a client's clones:
+/// the last of all, and the last per GitHub App installation (each installation's
+/// token has a budget of its own).
 #[derive(Debug, Default)]
-pub(crate) struct LastRateLimit(Mutex<Option<RateLimit>>);
+pub(crate) struct LastRateLimit(Mutex<Seen>);
+
+#[derive(Debug, Default)]
+struct Seen {
+    last: Option<RateLimit>,
+    installations: HashMap<u64, RateLimit>,
+}
 
 impl LastRateLimit {
-    /// Keeps what `headers` say, if they say it; an answer without the headers
-    /// (a redirect, a proxy's error page) leaves the last snapshot as it was.
-    pub(crate) fn observe(&self, headers: &HeaderMap) {
-        if let Some(seen) = RateLimit::from_headers(headers) {
-            *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(seen);
+    /// Keeps what `headers` say, if they say it, for the request's `credential`; an
+    /// answer without the headers (a redirect, a proxy's error page) leaves the
+    /// snapshots as they were. Answers to a GitHub App's own requests are counted
+    /// against the App, not a token, and are not kept.
+    pub(crate) fn observe(&self, headers: &HeaderMap, credential: Credential) {
+        if credential == Credential::AppJwt {
+            return;
+        }
+        let Some(seen) = RateLimit::from_headers(headers) else {
+            return;
+        };
+        let mut all = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        all.last = Some(seen);
+        if let Credential::Installation(id) = credential {
+            all.installations.insert(id, seen);
         }
     }
 
-    /// The last snapshot.
+    /// The last snapshot, whichever token it was for.
     pub(crate) fn get(&self) -> Option<RateLimit> {
-        *self.0.lock().unwrap_or_else(PoisonError::into_inner)
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).last
+    }
+
+    /// The last snapshot of installation `id`'s token.
+    pub(crate) fn installation(&self, id: u64) -> Option<RateLimit> {
+        let all = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        all.installations.get(&id).copied()
     }
 }
 
@@ -119,12 +146,38 @@ mod tests {
         }
         let last = LastRateLimit::default();
         assert_eq!(last.get(), None);
-        last.observe(&headers(&full));
-        last.observe(&headers(&[("x-ratelimit-remaining", "1")]));
+        last.observe(&headers(&full), Credential::Token);
+        last.observe(
+            &headers(&[("x-ratelimit-remaining", "1")]),
+            Credential::Token,
+        );
         assert_eq!(last.get().map(|seen| seen.remaining), Some(7));
         let mut fewer = full;
         fewer[1].1 = "6";
-        last.observe(&headers(&fewer));
+        last.observe(&headers(&fewer), Credential::Token);
         assert_eq!(last.get().map(|seen| seen.remaining), Some(6));
+    }
+
+    #[test]
+    fn installations_are_kept_apart_and_the_apps_own_answers_left_out() {
+        let answer = |remaining: &'static str| {
+            headers(&[
+                ("x-ratelimit-limit", "5000"),
+                ("x-ratelimit-remaining", remaining),
+                ("x-ratelimit-reset", "1772000000"),
+            ])
+        };
+        let left = |seen: Option<RateLimit>| seen.map(|seen| seen.remaining);
+        let last = LastRateLimit::default();
+        last.observe(&answer("100"), Credential::Installation(1));
+        last.observe(&answer("4000"), Credential::Installation(2));
+        last.observe(&answer("4999"), Credential::AppJwt);
+        assert_eq!(left(last.get()), Some(4000), "the App's own is left out");
+        assert_eq!(left(last.installation(1)), Some(100));
+        assert_eq!(left(last.installation(2)), Some(4000));
+        assert_eq!(last.installation(3), None);
+        last.observe(&answer("99"), Credential::Installation(1));
+        assert_eq!(left(last.installation(1)), Some(99));
+        assert_eq!(left(last.get()), Some(99));
     }
 }

@@ -9,6 +9,7 @@ use secrecy::SecretString;
 use super::client::Client;
 use super::keys::SecretsPublicKey;
 use super::name::{IntoSecretName, SecretName, check_value};
+use super::rate_limit::RateLimit;
 use super::scope::Scope;
 use super::types::{App, Repo, RepositoryId, Visibility, VisibilityKind};
 use super::value::Payload;
@@ -270,6 +271,16 @@ impl Secrets {
         self.client
             .store(&self.scope, &name, &payload, self.access.as_ref())
             .await
+    }
+
+    /// GitHub's rate limit as last reported for the token this scope's requests use:
+    /// with a GitHub App's credentials, the installation's that serves the scope
+    /// (each installation has a budget of its own; `None` until a request found the
+    /// installation and was answered); otherwise the client's, as
+    /// [`Client::rate_limit`] gives it. For a long run that should slow down before
+    /// GitHub refuses.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.client.scope_rate_limit(&self.scope)
     }
 
     /// The organization secrets this repository may use, for auditing which reach

@@ -433,12 +433,14 @@ impl FakeGitHubBuilder {
 
     /// Counts requests against a primary rate limit, as GitHub does: every answer
     /// carries `x-ratelimit-limit` (`limit`), `x-ratelimit-remaining`,
-    /// `x-ratelimit-used` and `x-ratelimit-reset` (a Unix time, whole seconds). The
-    /// first window has `remaining` requests left and ends `reset_after` seconds
-    /// after the fake starts; each later window has `limit` and lasts an hour. Every
-    /// request uses one; one made when none is left is refused with GitHub's 403 "API
-    /// rate limit exceeded" (`x-ratelimit-remaining: 0`, no `Retry-After`), until the
-    /// window ends. A small `reset_after` keeps a test that waits for it short.
+    /// `x-ratelimit-used` and `x-ratelimit-reset` (a Unix time, whole seconds). Each
+    /// credential has a budget of its own: a token (each GitHub App installation's
+    /// token too), and the App's JWTs one together. Every credential's first window
+    /// has `remaining` requests left and ends `reset_after` seconds after the fake
+    /// starts; each later window has `limit` and lasts an hour. Every request uses one
+    /// of its credential's; one made when none is left is refused with GitHub's 403
+    /// "API rate limit exceeded" (`x-ratelimit-remaining: 0`, no `Retry-After`), until
+    /// the window ends. A small `reset_after` keeps a test that waits for it short.
     pub fn rate_limit(mut self, limit: u64, remaining: u64, reset_after: u64) -> Self {
         self.config.rate_limit = Some(RateLimitConfig {
             limit,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -53,10 +53,18 @@ async fn handle(
     // One lock for the whole answer, so the log's order is the order of changes.
     let mut inner = shared.lock();
     let mut installation = None;
-    let allowed = inner
-        .rate
-        .as_mut()
-        .is_none_or(|rate| rate.spend(unix_now()));
+    // GitHub counts each request against the budget of the credential it carried.
+    let counted = shared
+        .config
+        .rate_limit
+        .map(|config| (credential_key(&headers), config));
+    let allowed = counted.as_ref().is_none_or(|(key, config)| {
+        inner
+            .rates
+            .entry(key.clone())
+            .or_insert_with(|| RateWindow::first(config, shared.started))
+            .spend(unix_now())
+    });
     let mut response = if allowed {
         answer(&shared.config, &mut inner, &request, &mut installation)
     } else {
@@ -65,7 +73,7 @@ async fn handle(
             "API rate limit exceeded for user ID 583231.",
         )
     };
-    if let Some(rate) = inner.rate {
+    if let Some(rate) = counted.and_then(|(key, _)| inner.rates.get(&key).copied()) {
         add_rate_headers(&mut response, rate);
     }
     let mut logged = LoggedRequest::new(&method, &uri, &body, &response);
@@ -140,6 +148,25 @@ fn answer(
 
 /// The rate-limit headers of `rate`, on an answer that has none yet (a
 /// [`Fault::RateLimitExhausted`] answer keeps its own).
+/// Whose budget a request is counted against: a GitHub App's JWT (three
+/// dot-separated parts) counts against the App, whichever JWT it is; any other
+/// credential against itself; no credential against one shared budget.
+fn credential_key(headers: &HeaderMap) -> String {
+    let credential = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .map(|value| {
+            value
+                .trim_start_matches("Bearer ")
+                .trim_start_matches("token ")
+        });
+    match credential {
+        Some(jwt) if jwt.split('.').count() == 3 => "the App's JWT".to_owned(),
+        Some(token) => format!("token {token}"),
+        None => "no credential".to_owned(),
+    }
+}
+
 fn add_rate_headers(response: &mut Response, rate: RateWindow) {
     let headers = response.headers_mut();
     if headers.contains_key("x-ratelimit-remaining") {

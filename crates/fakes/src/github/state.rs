@@ -1,7 +1,7 @@
 //! What the fake GitHub knows: its settings, a key pair and the secrets of every scope,
 //! and the log of requests.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::app::{AppConfig, AppState};
@@ -57,6 +57,16 @@ pub(crate) struct RateWindow {
 }
 
 impl RateWindow {
+    /// The first window of a credential, as [`RateLimitConfig`] says, for a fake
+    /// that started at `started`.
+    pub(crate) fn first(config: &RateLimitConfig, started: u64) -> Self {
+        RateWindow {
+            limit: config.limit,
+            remaining: config.remaining.min(config.limit),
+            reset_at: started + config.reset_after,
+        }
+    }
+
     /// Counts one request at `now` (Unix seconds), starting a full window first if
     /// this one has ended; `false` when none was left, and the request is refused.
     pub(crate) fn spend(&mut self, now: u64) -> bool {
@@ -85,8 +95,10 @@ pub(crate) struct Inner {
     pub(crate) app: AppState,
     /// Dependabot private registries: organization → name → registry.
     pub(crate) registries: BTreeMap<String, BTreeMap<String, RegistryEntry>>,
-    /// The rate-limit window, when the fake has a rate limit.
-    pub(crate) rate: Option<RateWindow>,
+    /// The rate-limit window of each credential (see [`credential_key`]), when the
+    /// fake has a rate limit: GitHub counts requests per token, and a GitHub App's
+    /// own requests (signed with its JWT) against the App.
+    pub(crate) rates: HashMap<String, RateWindow>,
     /// The last key id given out; ids are unique across scopes, so a value sealed to
     /// one scope's key is never taken in another.
     last_key_id: u64,
@@ -135,22 +147,18 @@ impl StoredSecret {
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub(crate) config: Config,
+    /// When the fake started (Unix seconds): every credential's first rate-limit
+    /// window ends `reset_after` seconds later.
+    pub(crate) started: u64,
     inner: Mutex<Inner>,
 }
 
 impl Shared {
     pub(crate) fn new(config: Config) -> Self {
-        let rate = config.rate_limit.map(|rate| RateWindow {
-            limit: rate.limit,
-            remaining: rate.remaining.min(rate.limit),
-            reset_at: unix_now() + rate.reset_after,
-        });
         Shared {
+            started: unix_now(),
             config,
-            inner: Mutex::new(Inner {
-                rate,
-                ..Inner::default()
-            }),
+            inner: Mutex::new(Inner::default()),
         }
     }
 
