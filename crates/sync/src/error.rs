@@ -125,6 +125,10 @@ pub enum SourceProblem {
         /// The exit status, in words.
         status: String,
     },
+    /// The value was read, but the service would refuse it (too large; for Coder,
+    /// empty or holding a NUL byte). The error never holds the value.
+    #[error("the value cannot be stored: {0}")]
+    Refused(Box<sealpost_client::Error>),
 }
 
 /// The state folder cannot be used.

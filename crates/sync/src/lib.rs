@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use futures_util::{StreamExt as _, stream};
+use sealpost_client::SecretStore;
 use sealpost_client::coder::{self, SecretPatch, UserSecret};
 use sealpost_client::github::{
     self, Access, RateLimit, RepositoryId, Scope, Secret, Visibility, VisibilityKind,
@@ -904,12 +905,13 @@ impl TargetPlan {
     }
 
     /// The opening every target's plan shares, whichever the service: its client must
-    /// have been given, every declared value must read, and the target's secrets (through
-    /// the handler `handler` makes) must list, in that order: a value that cannot be read
-    /// sends no request. Gives the client, the handler, the values in the order declared
+    /// have been given, every declared value must read and be one the service stores
+    /// (its size, and Coder's other rules), and the target's secrets (through the
+    /// handler `handler` makes) must list, in that order: a value that cannot be read or
+    /// stored sends no request. Gives the client, the handler, the values in the order declared
     /// and the secrets the target has; on the first failure, puts it into `self.error`
     /// and gives `None` (nothing is planned for the target).
-    async fn open<'c, C, H: ListAll>(
+    async fn open<'c, C, H: ListAll + SecretStore>(
         &mut self,
         service: &str,
         client: Option<&'c C>,
@@ -920,6 +922,23 @@ impl TargetPlan {
             let client = client.ok_or_else(|| format!("no {service} client was given"))?;
             let values = read_values(declared, &self.target).await?;
             let secrets = handler(client);
+            let refused: Vec<String> = declared
+                .iter()
+                .zip(&values)
+                .filter_map(|(declared, value)| {
+                    let refusal = secrets.check(&declared.name, value).err()?;
+                    let error = SourceError {
+                        secret: declared.name.clone(),
+                        target: self.target.clone(),
+                        source_text: declared.source.to_string(),
+                        problem: SourceProblem::Refused(Box::new(refusal)),
+                    };
+                    Some(error.to_string())
+                })
+                .collect();
+            if !refused.is_empty() {
+                return Err(refused.join("; "));
+            }
             let remote = secrets.list_all().await.map_err(|err| err.to_string())?;
             Ok((client, secrets, values, remote))
         };

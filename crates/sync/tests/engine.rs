@@ -926,23 +926,76 @@ async fn plenty_left_is_no_slowing_down() {
 }
 
 #[tokio::test]
-async fn a_value_the_client_refuses_before_sending_fails_alone_and_is_not_counted_as_a_write() {
+async fn a_value_the_service_would_refuse_fails_its_target_in_the_plan_before_any_request() {
     let setup = Setup::new(FakeGitHub::builder()).await;
-    // One byte over what GitHub stores: refused by the client before any request.
+    let coder_fake = FakeCoder::start().await.unwrap();
+    // One byte over what GitHub stores, and an empty value, which Coder refuses.
     setup.write("values/big", &"x".repeat(github::MAX_VALUE_BYTES + 1));
+    setup.write("values/empty", "");
     setup.write("values/ok", "fine-Zr4");
     let config = setup.config(
         "[[github]]\norg = \"acme\"\n[github.secrets]\nBIG = { file = \"values/big\" }\n\
-         OK = { file = \"values/ok\" }\n",
+         OK = { file = \"values/ok\" }\n\n\
+         [[github]]\nrepo = \"octo/hello\"\n[github.secrets]\nFINE = { file = \"values/ok\" }\n\n\
+         [[coder]]\n[coder.secrets]\nblank = { file = \"values/empty\" }\n",
     );
-    let (done, requests) = setup.run(&config, false).await;
+    let mut options = Options::default();
+    options.writes_per_minute = 0;
+    let sync = Sync::new(options)
+        .github(
+            github::Client::builder()
+                .token(setup.github.token())
+                .base_url(setup.github.url())
+                .build()
+                .unwrap(),
+        )
+        .coder(
+            coder::Client::builder(coder_fake.url())
+                .token(coder_fake.token())
+                .build()
+                .unwrap(),
+        );
+    let state = State::open(config.default_state_dir()).unwrap();
+    let plan = sync.plan(&config, &state).await;
+    // The plan says which secret, from which source, and why, for both services; a
+    // refused target sends no request at all (not even its list).
+    let failures = plan.failures();
+    assert_eq!(failures.len(), 2, "{plan}");
+    let said: Vec<&str> = failures
+        .iter()
+        .map(|(_, _, reason)| reason.as_str())
+        .collect();
+    assert!(
+        said.iter().any(|reason| reason.contains("secret `BIG`")
+            && reason.contains("file values/big")
+            && reason.contains(&format!("{} bytes", github::MAX_VALUE_BYTES + 1))),
+        "{said:?}"
+    );
+    assert!(
+        said.iter().any(|reason| reason.contains("secret `blank`")
+            && reason.contains("file values/empty")
+            && reason.contains("it is empty")),
+        "{said:?}"
+    );
+    let acme = Scope::org("actions", "acme");
+    assert!(
+        !setup
+            .github
+            .requests()
+            .iter()
+            .any(|r| r.path.contains("/orgs/acme")),
+        "{:?}",
+        setup.github.requests()
+    );
+    assert!(coder_fake.requests().is_empty());
+    // Nothing of the refused targets is written; the other target lands.
+    let done = sync.apply(plan, &state).await;
     assert!(!done.is_success(), "{done}");
-    assert_eq!(writes(&requests).len(), 1, "{requests:?}");
     assert_eq!(done.writes, 1, "{done}");
-    let scope = Scope::org("actions", "acme");
-    assert_eq!(setup.github.names(&scope), ["OK"]);
+    assert!(setup.github.names(&acme).is_empty());
+    let repo = Scope::repo("actions", "octo", "hello");
     assert_eq!(
-        setup.github.stored(&scope, "OK").unwrap().plaintext,
+        setup.github.stored(&repo, "FINE").unwrap().plaintext,
         b"fine-Zr4"
     );
 }
