@@ -991,3 +991,32 @@ mod futures_are_send {
         send(sync.apply(plan, state));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_write_refused_before_any_request_is_not_counted() {
+        let sync = Sync::new(Options {
+            writes_per_minute: 0,
+            ..Options::default()
+        });
+        let pacer = Pacer::new(0, 0);
+        let writes = AtomicUsize::new(0);
+        let refused = sync
+            .write(&pacer, &writes, None, || async {
+                Err::<(), _>(sealpost_client::Error::InvalidInput {
+                    what: "visibility",
+                    problem: sealpost_client::InputProblem::UnknownVisibility,
+                })
+            })
+            .await;
+        assert!(refused.is_err());
+        assert_eq!(writes.load(Ordering::Relaxed), 0);
+        sync.write(&pacer, &writes, None, || async { Ok(()) })
+            .await
+            .unwrap();
+        assert_eq!(writes.load(Ordering::Relaxed), 1);
+    }
+}
