@@ -42,16 +42,19 @@ impl Setup {
         Config::load(self.path("sync.toml")).unwrap()
     }
 
-    fn sync(&self, prune: bool) -> Sync {
-        let client = github::Client::builder()
+    /// A client of the fake GitHub with its token.
+    fn github_client(&self) -> github::Client {
+        github::Client::builder()
             .token(self.github.token())
             .base_url(self.github.url())
             .build()
-            .unwrap();
-        let mut options = Options::default();
-        options.writes_per_minute = 0;
+            .unwrap()
+    }
+
+    fn sync(&self, prune: bool) -> Sync {
+        let mut options = unpaced();
         options.prune = prune;
-        Sync::new(options).github(client)
+        Sync::new(options).github(self.github_client())
     }
 
     /// Plans and applies; returns the applied plan and the requests it made.
@@ -63,6 +66,21 @@ impl Setup {
         let done = sync.apply(plan, &state).await;
         (done, self.github.requests()[before..].to_vec())
     }
+}
+
+/// Options without pacing: writes go as fast as the fakes answer.
+fn unpaced() -> Options {
+    let mut options = Options::default();
+    options.writes_per_minute = 0;
+    options
+}
+
+/// A client of `fake` with its token.
+fn coder_client(fake: &FakeCoder) -> coder::Client {
+    coder::Client::builder(fake.url())
+        .token(fake.token())
+        .build()
+        .unwrap()
 }
 
 fn writes(requests: &[LoggedRequest]) -> Vec<&LoggedRequest> {
@@ -428,13 +446,7 @@ async fn coder_secrets_are_created_patched_and_left_alone() {
         )
     };
     write("sync.toml", &toml("npm token"));
-    let client = coder::Client::builder(coder_fake.url())
-        .token(coder_fake.token())
-        .build()
-        .unwrap();
-    let mut options = Options::default();
-    options.writes_per_minute = 0;
-    let sync = Sync::new(options).coder(client);
+    let sync = Sync::new(unpaced()).coder(coder_client(&coder_fake));
     let run = |config: Config| {
         let sync = sync.clone();
         async move {
@@ -502,11 +514,7 @@ async fn user_secrets_get_their_repositories() {
 #[tokio::test]
 async fn writes_are_paced() {
     let (setup, config) = org_and_repo().await;
-    let client = github::Client::builder()
-        .token(setup.github.token())
-        .base_url(setup.github.url())
-        .build()
-        .unwrap();
+    let client = setup.github_client();
     let mut options = Options::default();
     options.writes_per_minute = 600; // one every 100 ms
     let sync = Sync::new(options).github(client);
@@ -541,8 +549,7 @@ async fn a_rate_limit_with_a_named_wait_is_sat_out() {
         .retry(sealpost_client::RetryPolicy::default().max_attempts(1))
         .build()
         .unwrap();
-    let mut options = Options::default();
-    options.writes_per_minute = 0;
+    let options = unpaced();
     let waits = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let seen = std::sync::Arc::clone(&waits);
     let sync = Sync::new(options).github(client).on_event(move |event| {
@@ -590,8 +597,7 @@ async fn an_exhausted_rate_limit_is_waited_out_until_its_reset() {
         .retry(sealpost_client::RetryPolicy::default().max_attempts(1))
         .build()
         .unwrap();
-    let mut options = Options::default();
-    options.writes_per_minute = 0;
+    let options = unpaced();
     let sync = Sync::new(options).github(client);
     let state = State::open(config.default_state_dir()).unwrap();
     let plan = sync.plan(&config, &state).await;
@@ -611,22 +617,7 @@ async fn a_target_the_server_answers_404_for_does_not_stop_the_others() {
         "[[coder]]\nuser = \"nobody\"\n[coder.secrets]\nx = { file = \"v\" }\n\
          [[github]]\norg = \"acme\"\n[github.secrets]\nA = { file = \"v\" }\n",
     );
-    let mut options = Options::default();
-    options.writes_per_minute = 0;
-    let sync = Sync::new(options)
-        .github(
-            github::Client::builder()
-                .token(setup.github.token())
-                .base_url(setup.github.url())
-                .build()
-                .unwrap(),
-        )
-        .coder(
-            coder::Client::builder(coder_fake.url())
-                .token(coder_fake.token())
-                .build()
-                .unwrap(),
-        );
+    let sync = setup.sync(false).coder(coder_client(&coder_fake));
     let state = State::open(config.default_state_dir()).unwrap();
     let plan = sync.plan(&config, &state).await;
     let done = sync.apply(plan, &state).await;
@@ -662,14 +653,7 @@ async fn a_refused_write_fails_that_secret_only_and_says_why() {
     )
     .unwrap();
     let config = Config::load(dir.path().join("sync.toml")).unwrap();
-    let mut options = Options::default();
-    options.writes_per_minute = 0;
-    let sync = Sync::new(options).coder(
-        coder::Client::builder(coder_fake.url())
-            .token(coder_fake.token())
-            .build()
-            .unwrap(),
-    );
+    let sync = Sync::new(unpaced()).coder(coder_client(&coder_fake));
     let state = State::open(config.default_state_dir()).unwrap();
     let plan = sync.plan(&config, &state).await;
     let done = sync.apply(plan, &state).await;
@@ -757,11 +741,7 @@ async fn an_agents_org_secret_whose_visibility_changes_is_sent_again_with_its_va
     let second = state_entry(&config, key, "COPILOT_KEY");
     assert_eq!(second["digest"], first["digest"]);
     assert_ne!(second["updated_at"], first["updated_at"]);
-    let client = github::Client::builder()
-        .token(setup.github.token())
-        .base_url(setup.github.url())
-        .build()
-        .unwrap();
+    let client = setup.github_client();
     let remote = client
         .secrets(sealpost_client::github::Scope::org(
             github::App::Agents,
@@ -831,13 +811,8 @@ async fn an_agents_org_secret_whose_repositories_change_sends_no_value() {
 /// unpaced; gives the applied plan and the [`sealpost_sync::Event::Slowed`] events:
 /// `(wait, rate limit)`.
 async fn run_slowed(setup: &Setup, config: &Config) -> (Plan, Vec<(Duration, github::RateLimit)>) {
-    let client = github::Client::builder()
-        .token(setup.github.token())
-        .base_url(setup.github.url())
-        .build()
-        .unwrap();
-    let mut options = Options::default();
-    options.writes_per_minute = 0;
+    let client = setup.github_client();
+    let mut options = unpaced();
     options.concurrency = 1;
     let slowed = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let seen = std::sync::Arc::clone(&slowed);
@@ -939,22 +914,7 @@ async fn a_value_the_service_would_refuse_fails_its_target_in_the_plan_before_an
          [[github]]\nrepo = \"octo/hello\"\n[github.secrets]\nFINE = { file = \"values/ok\" }\n\n\
          [[coder]]\n[coder.secrets]\nblank = { file = \"values/empty\" }\n",
     );
-    let mut options = Options::default();
-    options.writes_per_minute = 0;
-    let sync = Sync::new(options)
-        .github(
-            github::Client::builder()
-                .token(setup.github.token())
-                .base_url(setup.github.url())
-                .build()
-                .unwrap(),
-        )
-        .coder(
-            coder::Client::builder(coder_fake.url())
-                .token(coder_fake.token())
-                .build()
-                .unwrap(),
-        );
+    let sync = setup.sync(false).coder(coder_client(&coder_fake));
     let state = State::open(config.default_state_dir()).unwrap();
     let plan = sync.plan(&config, &state).await;
     // The plan says which secret, from which source, and why, for both services; a
@@ -1028,8 +988,7 @@ async fn each_installation_of_a_github_app_is_paced_by_its_own_budget() {
     for _ in 0..94 {
         dots.list().await.unwrap();
     }
-    let mut options = Options::default();
-    options.writes_per_minute = 0;
+    let mut options = unpaced();
     options.concurrency = 1;
     let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let seen = std::sync::Arc::clone(&events);
