@@ -443,6 +443,24 @@ mod tests {
         }
     }
 
+    /// An App's id, installation, where it was found, and its key.
+    fn app_of(credentials: &Credentials) -> (u64, Option<u64>, AppSource, &str) {
+        match credentials {
+            Credentials::App {
+                app_id,
+                private_key,
+                installation_id,
+                source,
+            } => (
+                *app_id,
+                *installation_id,
+                *source,
+                private_key.expose_secret(),
+            ),
+            other @ Credentials::Token { .. } => panic!("expected an App, got {other:?}"),
+        }
+    }
+
     const PEM: &str = "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n";
 
     #[test]
@@ -471,21 +489,8 @@ mod tests {
             app_key: Some(key.clone()),
             installation_id: Some(7),
         };
-        match resolve(&flags, env(all.clone()), "https://api.github.com").unwrap() {
-            Credentials::App {
-                app_id,
-                private_key,
-                installation_id,
-                source,
-            } => {
-                assert_eq!(
-                    (app_id, installation_id, source),
-                    (42, Some(7), AppSource::Flags)
-                );
-                assert_eq!(private_key.expose_secret(), PEM);
-            }
-            other @ Credentials::Token { .. } => panic!("{other:?}"),
-        }
+        let found = resolve(&flags, env(all.clone()), "https://api.github.com").unwrap();
+        assert_eq!(app_of(&found), (42, Some(7), AppSource::Flags, PEM));
         let none = AppFlags::default();
         let found = resolve(&none, env(all.clone()), "https://api.github.com").unwrap();
         assert_eq!(token_of(&found), ("gh-token", &TokenSource::GhToken));
@@ -509,21 +514,8 @@ mod tests {
             ("GH_APP_PRIVATE_KEY_PATH", key.clone().into_os_string()),
             ("GH_APP_INSTALLATION_ID", OsString::from("99")),
         ];
-        match resolve(&AppFlags::default(), env(by_path), "https://api.github.com").unwrap() {
-            Credentials::App {
-                app_id,
-                private_key,
-                installation_id,
-                source,
-            } => {
-                assert_eq!(
-                    (app_id, installation_id, source),
-                    (42, Some(99), AppSource::Environment)
-                );
-                assert_eq!(private_key.expose_secret(), PEM);
-            }
-            other @ Credentials::Token { .. } => panic!("{other:?}"),
-        }
+        let found = resolve(&AppFlags::default(), env(by_path), "https://api.github.com").unwrap();
+        assert_eq!(app_of(&found), (42, Some(99), AppSource::Environment, PEM));
         let bad_id = vec![
             ("GH_APP_ID", OsString::from("forty-two")),
             ("GH_APP_PRIVATE_KEY", OsString::from(PEM)),
