@@ -11,7 +11,6 @@ use zeroize::Zeroizing;
 use super::keys::KeyCache;
 use super::rate_limit::{LastRateLimit, RateLimit};
 use super::scope::Scope;
-use super::types::Repo;
 use crate::auth::{AppAuth, PrivateKey, Target};
 use crate::transport::{
     HttpSettings, Transport, cleartext_to_another_host, credential_header, parse_base_url,
@@ -127,12 +126,17 @@ impl Client {
     }
 
     /// The rate limit of the token `scope`'s requests use: with a GitHub App, the
-    /// installation's that serves it, once known; otherwise the client's.
+    /// installation's that serves it, once known; otherwise the client's. The
+    /// installation is found as for a request: from the URL of the scope's secrets.
     pub(crate) fn scope_rate_limit(&self, scope: &Scope) -> Option<RateLimit> {
-        let Some(app) = self.inner.transport.app() else {
+        let transport = &self.inner.transport;
+        let Some(app) = transport.app() else {
             return self.rate_limit();
         };
-        let installation = app.known_installation(&auth_target(scope))?;
+        let segments = scope.segments(None);
+        let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+        let target = Target::of(transport.base(), &transport.url(&segments).ok()?);
+        let installation = app.known_installation(&target)?;
         self.inner.rate_limit.installation(installation)
     }
 
@@ -386,23 +390,6 @@ fn finish<T>(
             rate_limit,
         }),
     })
-}
-
-/// The target a GitHub App's installation is found for, for `scope`'s requests: as
-/// [`Target::of`] makes it from their URLs.
-fn auth_target(scope: &Scope) -> Target {
-    let repo = |repo: &Repo| match repo {
-        Repo::Name { owner, name } => Target::Repo {
-            owner: owner.to_lowercase(),
-            repo: name.to_lowercase(),
-        },
-        Repo::Id(id) => Target::Unknown(format!("repository id {id}")),
-    };
-    match scope {
-        Scope::User => Target::User,
-        Scope::Org { org, .. } => Target::Org(org.to_lowercase()),
-        Scope::Repository { repo: r, .. } | Scope::Environment { repo: r, .. } => repo(r),
-    }
 }
 
 #[cfg(test)]
