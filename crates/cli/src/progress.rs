@@ -16,6 +16,17 @@ use sealpost_client::bulk::ItemReport;
 /// The bar's look: `[=====>    ] 12/60 created NPM_TOKEN`.
 const TEMPLATE: &str = "[{bar:30}] {pos}/{len} {msg}";
 
+/// A bar of `total` steps looking like `template`, when standard error is a terminal
+/// (logs, CI and pipes get none).
+pub(crate) fn terminal_bar(total: u64, template: &str) -> Option<ProgressBar> {
+    io::stderr().is_terminal().then(|| {
+        let style = ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
+        ProgressBar::new(total).with_style(style)
+    })
+}
+
 /// The bar drawn on standard error now, if any.
 static DRAWN: Mutex<Option<ProgressBar>> = Mutex::new(None);
 
@@ -61,11 +72,7 @@ pub(crate) struct Progress {
 impl Progress {
     /// Progress over `total` secrets.
     pub(crate) fn new(total: usize) -> Self {
-        let bar = io::stderr().is_terminal().then(|| {
-            let style = ProgressStyle::with_template(TEMPLATE)
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> ");
-            let bar = ProgressBar::new(total as u64).with_style(style);
+        let bar = terminal_bar(total as u64, TEMPLATE).map(|bar| {
             let drawn = Drawn::new(&bar);
             (bar, drawn)
         });

@@ -2,17 +2,14 @@
 //! state, journal, pacing). This module connects, shows progress, and prints the plan
 //! or the result.
 
-use std::io::{self, IsTerminal as _};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use indicatif::{ProgressBar, ProgressStyle};
 use sealpost_client::github::RateLimit;
 use sealpost_sync::{Event, State, Sync};
 use time::OffsetDateTime;
 
 use crate::error::Error;
-use crate::progress::eprint_line;
+use crate::progress::{Drawn, eprint_line, terminal_bar};
 use crate::runtime;
 use crate::settings::{OutputFormat, SyncSettings};
 use crate::stdio;
@@ -36,9 +33,9 @@ pub(crate) fn run(settings: SyncSettings) -> Result<(), Error> {
     if let Some(connection) = settings.coder {
         sync = sync.coder(super::coder::connect(connection)?);
     }
-    let bar = progress_bar();
+    let bar = terminal_bar(0, TEMPLATE);
     // The client's wait announcements go above the bar while it is drawn.
-    let _drawn = bar.as_deref().map(crate::progress::Drawn::new);
+    let _drawn = bar.as_ref().map(Drawn::new);
     // Said once: every GitHub write of a slowed-down run is held back a little.
     let slowed = AtomicBool::new(false);
     let slowed_once = move |rate_limit: &RateLimit| {
@@ -116,14 +113,4 @@ fn slowed_message(rate_limit: &RateLimit) -> String {
          until its rate limit resets",
         rate_limit.remaining, rate_limit.limit
     )
-}
-
-/// A bar on standard error when it is a terminal.
-fn progress_bar() -> Option<Arc<ProgressBar>> {
-    io::stderr().is_terminal().then(|| {
-        let style = ProgressStyle::with_template(TEMPLATE)
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> ");
-        Arc::new(ProgressBar::new(0).with_style(style))
-    })
 }
